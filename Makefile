@@ -1,0 +1,82 @@
+# ログインヘルプ: `make run` serves the site, `make test` runs every test. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/loginhelp
+
+.PHONY: help install run dev serve test test-sqlite test-postgres lint format browser-deps services bench clean
+
+help:
+	@echo "make run   - install, migrate, load the content and serve http://$(HOST):$(PORT) (SQLite)"
+	@echo "make test  - install and run the whole test suite (browser tests included)"
+	@echo "make dev   - like run, with DEBUG on and auto-reload"
+	@echo "make lint  - ruff and mypy"
+	@echo "make bench - page benchmarks (see docs/PERFORMANCE.md)"
+
+$(UV):
+	$(PYTHON) -m pip install --quiet --user "uv>=0.9"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.synced
+
+db: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_content
+
+run: db
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "ログインヘルプ: http://$(HOST):$(PORT)/"
+	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+dev: db
+	DEBUG=1 DJANGO_SETTINGS_MODULE=helpcenter.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Chromium and Japanese fonts come from Debian; Playwright only drives them.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "Installing Chromium and Japanese fonts from Debian"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+services:
+	@bin/ensure-services
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test-sqlite: install node_modules/.installed browser-deps
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install node_modules/.installed browser-deps services
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
+
+# Under CI=true the suite runs on SQLite and again on PostgreSQL; locally, on PostgreSQL too
+# when DATABASE_URL is set.
+test: lint
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$$CI" = "true" ] || [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+bench: install services
+	$(PY) bench/pages.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache

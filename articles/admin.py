@@ -1,0 +1,97 @@
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from .models import FAQ, Cause, PreventionTip, Remedy, Service, Status, SupportChannel
+
+
+@admin.action(description="選んだものを公開する")
+def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    for obj in queryset:
+        obj.status = Status.PUBLISHED
+        obj.save()
+
+
+@admin.action(description="選んだものを下書きに戻す")
+def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    for obj in queryset:
+        obj.status = Status.DRAFT
+        obj.save()
+
+
+ADVANCED = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
+
+
+class ContentAdmin(admin.ModelAdmin):
+    actions = [publish, unpublish]
+    list_filter = ["status", "services"]
+    list_editable = ["order"]
+    save_on_top = True
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "slug", "order"]
+    list_editable = ["order"]
+
+
+class RemedyInline(admin.StackedInline):
+    model = Remedy
+    extra = 0
+    fields = ["order", "title", "body"]
+
+
+@admin.register(Cause)
+class CauseAdmin(ContentAdmin):
+    list_display = ["code", "title", "status", "urgent", "remedy_count", "order"]
+    list_display_links = ["code", "title"]
+    list_filter = ["status", "urgent", "services"]
+    search_fields = ["code", "title", "summary", "body"]
+    filter_horizontal = ["services"]
+    inlines = [RemedyInline]
+    fieldsets = [
+        (None, {"fields": ["code", "title", "slug", "summary", "status", "services"]}),
+        ("緊急の原因", {"fields": ["urgent", "warning"]}),
+        ("本文", {"fields": ["body"]}),
+        ADVANCED,
+    ]
+
+    @admin.display(description="対処法の数")
+    def remedy_count(self, obj: Cause) -> int:
+        return obj.remedies.count()
+
+
+@admin.register(FAQ)
+class FAQAdmin(ContentAdmin):
+    list_display = ["question", "status", "featured", "order"]
+    list_filter = ["status", "featured", "services"]
+    search_fields = ["question", "answer"]
+    filter_horizontal = ["services", "causes"]
+    fieldsets = [
+        (None, {"fields": ["question", "slug", "answer", "status", "featured"]}),
+        ("関連", {"fields": ["services", "causes"]}),
+        ADVANCED,
+    ]
+
+
+@admin.register(PreventionTip)
+class PreventionTipAdmin(ContentAdmin):
+    list_display = ["title", "status", "order"]
+    search_fields = ["title", "summary", "body"]
+    filter_horizontal = ["services", "causes"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "status"]}),
+        ("関連", {"fields": ["services", "causes"]}),
+        ADVANCED,
+    ]
+
+
+@admin.register(SupportChannel)
+class SupportChannelAdmin(ContentAdmin):
+    list_display = ["title", "service", "methods", "status", "order"]
+    list_filter = ["status", "service"]
+    search_fields = ["title", "summary", "body"]
+    fieldsets = [
+        (None, {"fields": ["service", "title", "slug", "summary", "methods", "url", "body", "status"]}),
+        ADVANCED,
+    ]

@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, str]:
+    return {
+        "site_name": settings.SITE_NAME,
+        "canonical_url": settings.SITE_URL + request.path,
+    }

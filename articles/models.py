@@ -1,0 +1,262 @@
+"""The help center's content: services, causes with their remedies, FAQs, prevention tips and
+support channels. Markdown is rendered once on save into sanitised HTML (`*_html`)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.urls import reverse
+
+from . import markup
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "下書き"
+    PUBLISHED = "published", "公開"
+
+
+def normalise_text(value: str) -> str:
+    """Text as staff and fixtures both mean it: LF newlines, no surrounding blank space."""
+    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+class ContentQuerySet(models.QuerySet):
+    def published(self) -> ContentQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def for_service(self, service: Service) -> ContentQuerySet:
+        return self.filter(services=service)
+
+
+class Content(models.Model):
+    """Fields every piece of loadable content shares."""
+
+    slug = models.SlugField(
+        "スラッグ", max_length=80, unique=True, help_text="URL に使う英小文字・数字・ハイフンの名前。"
+    )
+    order = models.PositiveIntegerField("並び順", default=0, help_text="小さいほど先に表示します。")
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    loaded_hash = models.CharField(
+        "読み込み時のハッシュ",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
+    )
+
+    # Markdown source field -> rendered HTML field.
+    markdown_fields: ClassVar[dict[str, str]] = {}
+    # Plain text fields normalised on save (markdown sources are included automatically).
+    text_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for name in (*self.text_fields, *self.markdown_fields):
+            setattr(self, name, normalise_text(getattr(self, name)))
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, markup.render(getattr(self, source)))
+        super().save(*args, **kwargs)
+
+
+class Publishable(Content):
+    status = models.CharField(
+        "公開状態",
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="公開にしたものだけがサイトに表示されます。",
+    )
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class Service(Content):
+    name = models.CharField("名前", max_length=60)
+    short_name = models.CharField("短い名前", max_length=30)
+    summary = models.CharField("説明", max_length=200, blank=True)
+
+    text_fields = ("name", "short_name", "summary")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "サービス"
+        verbose_name_plural = "サービス"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:service", args=[self.slug])
+
+    def get_contact_url(self) -> str:
+        return reverse("articles:contact_service", args=[self.slug])
+
+
+class Cause(Publishable):
+    code = models.CharField(
+        "原因コード", max_length=10, unique=True, help_text="C1〜C10 のような社内用の番号。"
+    )
+    title = models.CharField("見出し", max_length=120)
+    summary = models.CharField(
+        "要約", max_length=300, help_text="一覧や検索結果に出る 1〜2 文。"
+    )
+    urgent = models.BooleanField(
+        "緊急",
+        default=False,
+        help_text="乗っ取りやアカウント停止のように、すぐ動くべき原因。警告を付けて先頭に出します。",
+    )
+    warning = models.CharField(
+        "警告文", max_length=300, blank=True, help_text="緊急の原因で最初に読ませる短い文。"
+    )
+    body = models.TextField("本文（Markdown）", blank=True)
+    body_html = models.TextField("本文（HTML）", blank=True, editable=False)
+    services = models.ManyToManyField(
+        Service, related_name="causes", verbose_name="関係するサービス", blank=True
+    )
+
+    markdown_fields = {"body": "body_html"}
+    text_fields = ("title", "summary", "warning")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "原因"
+        verbose_name_plural = "原因"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:cause", args=[self.slug])
+
+
+class Remedy(models.Model):
+    """One step a reader tries, in order, for a cause."""
+
+    cause = models.ForeignKey(
+        Cause, on_delete=models.CASCADE, related_name="remedies", verbose_name="原因"
+    )
+    order = models.PositiveIntegerField("順番", default=0, help_text="試してもらう順。")
+    title = models.CharField("見出し", max_length=120)
+    body = models.TextField("手順（Markdown）", blank=True)
+    body_html = models.TextField("手順（HTML）", blank=True, editable=False)
+
+    class Meta:
+        ordering = ["cause", "order", "pk"]
+        verbose_name = "対処法"
+        verbose_name_plural = "対処法"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.title = normalise_text(self.title)
+        self.body = normalise_text(self.body)
+        self.body_html = markup.render(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.cause.get_absolute_url()}#remedy-{self.pk}"
+
+
+class FAQ(Publishable):
+    question = models.CharField("質問", max_length=200)
+    answer = models.TextField("回答（Markdown）")
+    answer_html = models.TextField("回答（HTML）", blank=True, editable=False)
+    featured = models.BooleanField("トップに表示", default=False)
+    services = models.ManyToManyField(
+        Service, related_name="faqs", verbose_name="関係するサービス", blank=True
+    )
+    causes = models.ManyToManyField(
+        Cause, related_name="faqs", verbose_name="関係する原因", blank=True
+    )
+
+    markdown_fields = {"answer": "answer_html"}
+    text_fields = ("question",)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "よくある質問"
+        verbose_name_plural = "よくある質問"
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def title(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:faq", args=[self.slug])
+
+
+class PreventionTip(Publishable):
+    title = models.CharField("見出し", max_length=120)
+    summary = models.CharField("要約", max_length=300)
+    body = models.TextField("本文（Markdown）", blank=True)
+    body_html = models.TextField("本文（HTML）", blank=True, editable=False)
+    services = models.ManyToManyField(
+        Service, related_name="tips", verbose_name="関係するサービス", blank=True
+    )
+    causes = models.ManyToManyField(
+        Cause, related_name="tips", verbose_name="予防できる原因", blank=True
+    )
+
+    markdown_fields = {"body": "body_html"}
+    text_fields = ("title", "summary")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "予防のヒント"
+        verbose_name_plural = "予防のヒント"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tip", args=[self.slug])
+
+
+class SupportChannel(Publishable):
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        related_name="support_channels",
+        verbose_name="サービス",
+    )
+    title = models.CharField("見出し", max_length=120)
+    summary = models.CharField("要約", max_length=300)
+    methods = models.CharField(
+        "連絡手段", max_length=100, blank=True, help_text="「メール、チャット、電話」のように読点で区切ります。"
+    )
+    url = models.URLField("公式の窓口ページ", blank=True)
+    body = models.TextField("手順（Markdown）", blank=True)
+    body_html = models.TextField("手順（HTML）", blank=True, editable=False)
+
+    markdown_fields = {"body": "body_html"}
+    text_fields = ("title", "summary", "methods")
+
+    class Meta:
+        ordering = ["service__order", "order", "pk"]
+        verbose_name = "問い合わせ窓口"
+        verbose_name_plural = "問い合わせ窓口"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def method_list(self) -> list[str]:
+        return [m.strip() for m in self.methods.replace(",", "、").split("、") if m.strip()]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.service.get_contact_url()}#{self.slug}"

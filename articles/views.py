@@ -1,0 +1,76 @@
+"""Thin views: parse the request, ask `catalog` for the page's values, render one template."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from . import catalog
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/home.html", catalog.home())
+
+
+@require_safe
+def cause_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/cause_index.html", catalog.cause_index())
+
+
+@require_safe
+def cause(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "articles/cause.html", catalog.cause_page(slug))
+
+
+@require_safe
+def service(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "articles/service.html", catalog.service_page(slug))
+
+
+@require_safe
+def faq_index(request: HttpRequest) -> HttpResponse:
+    service_slug = request.GET.get("service") or None
+    return render(request, "articles/faq_index.html", catalog.faq_index(service_slug))
+
+
+@require_safe
+def faq(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "articles/faq.html", catalog.faq_page(slug))
+
+
+@require_safe
+def tip_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/tip_index.html", catalog.tip_index())
+
+
+@require_safe
+def tip(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "articles/tip.html", catalog.tip_page(slug))
+
+
+@require_safe
+def contact_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/contact_index.html", catalog.contact_index())
+
+
+@require_safe
+def contact(request: HttpRequest, slug: str) -> HttpResponse:
+    return render(request, "articles/contact.html", catalog.contact_page(slug))
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /diagnose/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

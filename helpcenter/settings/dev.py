@@ -1,0 +1,5 @@
+"""`make dev`: DEBUG on, everything else as base."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True

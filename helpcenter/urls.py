@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from articles import views
+from articles.sitemaps import SITEMAPS
+
+admin.site.site_header = "ログインヘルプ 管理"
+admin.site.site_title = "ログインヘルプ 管理"
+admin.site.index_title = "コンテンツと診断フローの編集"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
+    path("", include("articles.urls")),
+]
+
+handler400 = "articles.errors.bad_request"
+handler403 = "articles.errors.permission_denied"
+handler404 = "articles.errors.page_not_found"
+handler500 = "articles.errors.server_error"
