@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,7 +21,7 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
         obj.save()
 
 
-ADVANCED = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
+ADVANCED: Any = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
 
 
 class ContentAdmin(admin.ModelAdmin):
@@ -92,6 +94,9 @@ class SupportChannelAdmin(ContentAdmin):
     list_filter = ["status", "service"]
     search_fields = ["title", "summary", "body"]
     fieldsets = [
-        (None, {"fields": ["service", "title", "slug", "summary", "methods", "url", "body", "status"]}),
+        (
+            None,
+            {"fields": ["service", "title", "slug", "summary", "methods", "url", "body", "status"]},
+        ),
         ADVANCED,
     ]

@@ -188,9 +188,7 @@ def contact_page(slug: str) -> dict[str, object]:
     return {
         "service": service,
         "channels": list(SupportChannel.objects.published().filter(service=service)),
-        "urgent_causes": list(
-            Cause.objects.published().for_service(service).filter(urgent=True)
-        ),
+        "urgent_causes": list(Cause.objects.published().for_service(service).filter(urgent=True)),
         "breadcrumbs": _crumbs(
             ("お問い合わせ", reverse("articles:contact")),
             (service.name, service.get_contact_url()),

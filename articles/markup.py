@@ -34,5 +34,7 @@ def render(text: str) -> str:
     """Markdown source to safe HTML. Headings are demoted so a body never competes with the page's h1/h2."""
     html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
     for level in (2, 1):
-        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(
+            f"</h{level}>", f"</h{level + 2}>"
+        )
     return sanitise(html)

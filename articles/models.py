@@ -33,7 +33,10 @@ class Content(models.Model):
     """Fields every piece of loadable content shares."""
 
     slug = models.SlugField(
-        "スラッグ", max_length=80, unique=True, help_text="URL に使う英小文字・数字・ハイフンの名前。"
+        "スラッグ",
+        max_length=80,
+        unique=True,
+        help_text="URL に使う英小文字・数字・ハイフンの名前。",
     )
     order = models.PositiveIntegerField("並び順", default=0, help_text="小さいほど先に表示します。")
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
@@ -45,6 +48,8 @@ class Content(models.Model):
         editable=False,
         help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
     )
+
+    objects: ClassVar[models.Manager[Any]] = models.Manager()
 
     # Markdown source field -> rendered HTML field.
     markdown_fields: ClassVar[dict[str, str]] = {}
@@ -71,7 +76,7 @@ class Publishable(Content):
         help_text="公開にしたものだけがサイトに表示されます。",
     )
 
-    objects = ContentQuerySet.as_manager()
+    objects: ClassVar[models.Manager[Any]] = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -108,9 +113,7 @@ class Cause(Publishable):
         "原因コード", max_length=10, unique=True, help_text="C1〜C10 のような社内用の番号。"
     )
     title = models.CharField("見出し", max_length=120)
-    summary = models.CharField(
-        "要約", max_length=300, help_text="一覧や検索結果に出る 1〜2 文。"
-    )
+    summary = models.CharField("要約", max_length=300, help_text="一覧や検索結果に出る 1〜2 文。")
     urgent = models.BooleanField(
         "緊急",
         default=False,
@@ -192,12 +195,12 @@ class FAQ(Publishable):
     def __str__(self) -> str:
         return self.question
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:faq", args=[self.slug])
+
     @property
     def title(self) -> str:
         return self.question
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:faq", args=[self.slug])
 
 
 class PreventionTip(Publishable):
@@ -237,7 +240,10 @@ class SupportChannel(Publishable):
     title = models.CharField("見出し", max_length=120)
     summary = models.CharField("要約", max_length=300)
     methods = models.CharField(
-        "連絡手段", max_length=100, blank=True, help_text="「メール、チャット、電話」のように読点で区切ります。"
+        "連絡手段",
+        max_length=100,
+        blank=True,
+        help_text="「メール、チャット、電話」のように読点で区切ります。",
     )
     url = models.URLField("公式の窓口ページ", blank=True)
     body = models.TextField("手順（Markdown）", blank=True)
@@ -254,9 +260,9 @@ class SupportChannel(Publishable):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return f"{self.service.get_contact_url()}#{self.slug}"
+
     @property
     def method_list(self) -> list[str]:
         return [m.strip() for m in self.methods.replace(",", "、").split("、") if m.strip()]
-
-    def get_absolute_url(self) -> str:
-        return f"{self.service.get_contact_url()}#{self.slug}"

@@ -19,9 +19,15 @@ class CanonicalSitemap(Sitemap):
 
 class StaticSitemap(CanonicalSitemap):
     def items(self) -> list[str]:
-        return ["articles:home", "articles:causes", "articles:faqs", "articles:tips", "articles:contact"]
+        return [
+            "articles:home",
+            "articles:causes",
+            "articles:faqs",
+            "articles:tips",
+            "articles:contact",
+        ]
 
-    def location(self, item: str) -> str:  # type: ignore[override]
+    def location(self, item: str) -> str:
         return reverse(item)
 
 
@@ -34,7 +40,7 @@ class ContactSitemap(CanonicalSitemap):
     def items(self) -> QuerySet[Service]:
         return Service.objects.all()
 
-    def location(self, item: Service) -> str:  # type: ignore[override]
+    def location(self, item: Service) -> str:
         return item.get_contact_url()
 
 

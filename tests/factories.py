@@ -50,7 +50,9 @@ def faq(causes: list[Cause] | None = None, services: list[Service] | None = None
     return obj
 
 
-def tip(causes: list[Cause] | None = None, services: list[Service] | None = None, **kw: Any) -> PreventionTip:
+def tip(
+    causes: list[Cause] | None = None, services: list[Service] | None = None, **kw: Any
+) -> PreventionTip:
     n = next(_seq)
     defaults = {
         "slug": f"tip-{n}",

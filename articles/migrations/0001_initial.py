@@ -5,145 +5,430 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Cause',
+            name="Cause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='URL に使う英小文字・数字・ハイフンの名前。', max_length=80, unique=True, verbose_name='スラッグ')),
-                ('order', models.PositiveIntegerField(default=0, help_text='小さいほど先に表示します。', verbose_name='並び順')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('loaded_hash', models.CharField(blank=True, editable=False, help_text='load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。', max_length=64, verbose_name='読み込み時のハッシュ')),
-                ('status', models.CharField(choices=[('draft', '下書き'), ('published', '公開')], default='draft', help_text='公開にしたものだけがサイトに表示されます。', max_length=10, verbose_name='公開状態')),
-                ('code', models.CharField(help_text='C1〜C10 のような社内用の番号。', max_length=10, unique=True, verbose_name='原因コード')),
-                ('title', models.CharField(max_length=120, verbose_name='見出し')),
-                ('summary', models.CharField(help_text='一覧や検索結果に出る 1〜2 文。', max_length=300, verbose_name='要約')),
-                ('urgent', models.BooleanField(default=False, help_text='乗っ取りやアカウント停止のように、すぐ動くべき原因。警告を付けて先頭に出します。', verbose_name='緊急')),
-                ('warning', models.CharField(blank=True, help_text='緊急の原因で最初に読ませる短い文。', max_length=300, verbose_name='警告文')),
-                ('body', models.TextField(blank=True, verbose_name='本文（Markdown）')),
-                ('body_html', models.TextField(blank=True, editable=False, verbose_name='本文（HTML）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL に使う英小文字・数字・ハイフンの名前。",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="スラッグ",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="小さいほど先に表示します。", verbose_name="並び順"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "loaded_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
+                        max_length=64,
+                        verbose_name="読み込み時のハッシュ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "下書き"), ("published", "公開")],
+                        default="draft",
+                        help_text="公開にしたものだけがサイトに表示されます。",
+                        max_length=10,
+                        verbose_name="公開状態",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="C1〜C10 のような社内用の番号。",
+                        max_length=10,
+                        unique=True,
+                        verbose_name="原因コード",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="見出し")),
+                (
+                    "summary",
+                    models.CharField(
+                        help_text="一覧や検索結果に出る 1〜2 文。",
+                        max_length=300,
+                        verbose_name="要約",
+                    ),
+                ),
+                (
+                    "urgent",
+                    models.BooleanField(
+                        default=False,
+                        help_text="乗っ取りやアカウント停止のように、すぐ動くべき原因。警告を付けて先頭に出します。",
+                        verbose_name="緊急",
+                    ),
+                ),
+                (
+                    "warning",
+                    models.CharField(
+                        blank=True,
+                        help_text="緊急の原因で最初に読ませる短い文。",
+                        max_length=300,
+                        verbose_name="警告文",
+                    ),
+                ),
+                ("body", models.TextField(blank=True, verbose_name="本文（Markdown）")),
+                (
+                    "body_html",
+                    models.TextField(blank=True, editable=False, verbose_name="本文（HTML）"),
+                ),
             ],
             options={
-                'verbose_name': '原因',
-                'verbose_name_plural': '原因',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "原因",
+                "verbose_name_plural": "原因",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='URL に使う英小文字・数字・ハイフンの名前。', max_length=80, unique=True, verbose_name='スラッグ')),
-                ('order', models.PositiveIntegerField(default=0, help_text='小さいほど先に表示します。', verbose_name='並び順')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('loaded_hash', models.CharField(blank=True, editable=False, help_text='load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。', max_length=64, verbose_name='読み込み時のハッシュ')),
-                ('name', models.CharField(max_length=60, verbose_name='名前')),
-                ('short_name', models.CharField(max_length=30, verbose_name='短い名前')),
-                ('summary', models.CharField(blank=True, max_length=200, verbose_name='説明')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL に使う英小文字・数字・ハイフンの名前。",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="スラッグ",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="小さいほど先に表示します。", verbose_name="並び順"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "loaded_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
+                        max_length=64,
+                        verbose_name="読み込み時のハッシュ",
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名前")),
+                ("short_name", models.CharField(max_length=30, verbose_name="短い名前")),
+                ("summary", models.CharField(blank=True, max_length=200, verbose_name="説明")),
             ],
             options={
-                'verbose_name': 'サービス',
-                'verbose_name_plural': 'サービス',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "サービス",
+                "verbose_name_plural": "サービス",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Remedy',
+            name="Remedy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, help_text='試してもらう順。', verbose_name='順番')),
-                ('title', models.CharField(max_length=120, verbose_name='見出し')),
-                ('body', models.TextField(blank=True, verbose_name='手順（Markdown）')),
-                ('body_html', models.TextField(blank=True, editable=False, verbose_name='手順（HTML）')),
-                ('cause', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='remedies', to='articles.cause', verbose_name='原因')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="試してもらう順。", verbose_name="順番"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="見出し")),
+                ("body", models.TextField(blank=True, verbose_name="手順（Markdown）")),
+                (
+                    "body_html",
+                    models.TextField(blank=True, editable=False, verbose_name="手順（HTML）"),
+                ),
+                (
+                    "cause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="remedies",
+                        to="articles.cause",
+                        verbose_name="原因",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '対処法',
-                'verbose_name_plural': '対処法',
-                'ordering': ['cause', 'order', 'pk'],
+                "verbose_name": "対処法",
+                "verbose_name_plural": "対処法",
+                "ordering": ["cause", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PreventionTip',
+            name="PreventionTip",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='URL に使う英小文字・数字・ハイフンの名前。', max_length=80, unique=True, verbose_name='スラッグ')),
-                ('order', models.PositiveIntegerField(default=0, help_text='小さいほど先に表示します。', verbose_name='並び順')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('loaded_hash', models.CharField(blank=True, editable=False, help_text='load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。', max_length=64, verbose_name='読み込み時のハッシュ')),
-                ('status', models.CharField(choices=[('draft', '下書き'), ('published', '公開')], default='draft', help_text='公開にしたものだけがサイトに表示されます。', max_length=10, verbose_name='公開状態')),
-                ('title', models.CharField(max_length=120, verbose_name='見出し')),
-                ('summary', models.CharField(max_length=300, verbose_name='要約')),
-                ('body', models.TextField(blank=True, verbose_name='本文（Markdown）')),
-                ('body_html', models.TextField(blank=True, editable=False, verbose_name='本文（HTML）')),
-                ('causes', models.ManyToManyField(blank=True, related_name='tips', to='articles.cause', verbose_name='予防できる原因')),
-                ('services', models.ManyToManyField(blank=True, related_name='tips', to='articles.service', verbose_name='関係するサービス')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL に使う英小文字・数字・ハイフンの名前。",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="スラッグ",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="小さいほど先に表示します。", verbose_name="並び順"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "loaded_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
+                        max_length=64,
+                        verbose_name="読み込み時のハッシュ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "下書き"), ("published", "公開")],
+                        default="draft",
+                        help_text="公開にしたものだけがサイトに表示されます。",
+                        max_length=10,
+                        verbose_name="公開状態",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="見出し")),
+                ("summary", models.CharField(max_length=300, verbose_name="要約")),
+                ("body", models.TextField(blank=True, verbose_name="本文（Markdown）")),
+                (
+                    "body_html",
+                    models.TextField(blank=True, editable=False, verbose_name="本文（HTML）"),
+                ),
+                (
+                    "causes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="tips",
+                        to="articles.cause",
+                        verbose_name="予防できる原因",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="tips",
+                        to="articles.service",
+                        verbose_name="関係するサービス",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '予防のヒント',
-                'verbose_name_plural': '予防のヒント',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "予防のヒント",
+                "verbose_name_plural": "予防のヒント",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FAQ',
+            name="FAQ",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='URL に使う英小文字・数字・ハイフンの名前。', max_length=80, unique=True, verbose_name='スラッグ')),
-                ('order', models.PositiveIntegerField(default=0, help_text='小さいほど先に表示します。', verbose_name='並び順')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('loaded_hash', models.CharField(blank=True, editable=False, help_text='load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。', max_length=64, verbose_name='読み込み時のハッシュ')),
-                ('status', models.CharField(choices=[('draft', '下書き'), ('published', '公開')], default='draft', help_text='公開にしたものだけがサイトに表示されます。', max_length=10, verbose_name='公開状態')),
-                ('question', models.CharField(max_length=200, verbose_name='質問')),
-                ('answer', models.TextField(verbose_name='回答（Markdown）')),
-                ('answer_html', models.TextField(blank=True, editable=False, verbose_name='回答（HTML）')),
-                ('featured', models.BooleanField(default=False, verbose_name='トップに表示')),
-                ('causes', models.ManyToManyField(blank=True, related_name='faqs', to='articles.cause', verbose_name='関係する原因')),
-                ('services', models.ManyToManyField(blank=True, related_name='faqs', to='articles.service', verbose_name='関係するサービス')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL に使う英小文字・数字・ハイフンの名前。",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="スラッグ",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="小さいほど先に表示します。", verbose_name="並び順"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "loaded_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
+                        max_length=64,
+                        verbose_name="読み込み時のハッシュ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "下書き"), ("published", "公開")],
+                        default="draft",
+                        help_text="公開にしたものだけがサイトに表示されます。",
+                        max_length=10,
+                        verbose_name="公開状態",
+                    ),
+                ),
+                ("question", models.CharField(max_length=200, verbose_name="質問")),
+                ("answer", models.TextField(verbose_name="回答（Markdown）")),
+                (
+                    "answer_html",
+                    models.TextField(blank=True, editable=False, verbose_name="回答（HTML）"),
+                ),
+                ("featured", models.BooleanField(default=False, verbose_name="トップに表示")),
+                (
+                    "causes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="faqs",
+                        to="articles.cause",
+                        verbose_name="関係する原因",
+                    ),
+                ),
+                (
+                    "services",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="faqs",
+                        to="articles.service",
+                        verbose_name="関係するサービス",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'よくある質問',
-                'verbose_name_plural': 'よくある質問',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "よくある質問",
+                "verbose_name_plural": "よくある質問",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='cause',
-            name='services',
-            field=models.ManyToManyField(blank=True, related_name='causes', to='articles.service', verbose_name='関係するサービス'),
+            model_name="cause",
+            name="services",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="causes",
+                to="articles.service",
+                verbose_name="関係するサービス",
+            ),
         ),
         migrations.CreateModel(
-            name='SupportChannel',
+            name="SupportChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='URL に使う英小文字・数字・ハイフンの名前。', max_length=80, unique=True, verbose_name='スラッグ')),
-                ('order', models.PositiveIntegerField(default=0, help_text='小さいほど先に表示します。', verbose_name='並び順')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('loaded_hash', models.CharField(blank=True, editable=False, help_text='load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。', max_length=64, verbose_name='読み込み時のハッシュ')),
-                ('status', models.CharField(choices=[('draft', '下書き'), ('published', '公開')], default='draft', help_text='公開にしたものだけがサイトに表示されます。', max_length=10, verbose_name='公開状態')),
-                ('title', models.CharField(max_length=120, verbose_name='見出し')),
-                ('summary', models.CharField(max_length=300, verbose_name='要約')),
-                ('methods', models.CharField(blank=True, help_text='「メール、チャット、電話」のように読点で区切ります。', max_length=100, verbose_name='連絡手段')),
-                ('url', models.URLField(blank=True, verbose_name='公式の窓口ページ')),
-                ('body', models.TextField(blank=True, verbose_name='手順（Markdown）')),
-                ('body_html', models.TextField(blank=True, editable=False, verbose_name='手順（HTML）')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='support_channels', to='articles.service', verbose_name='サービス')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="URL に使う英小文字・数字・ハイフンの名前。",
+                        max_length=80,
+                        unique=True,
+                        verbose_name="スラッグ",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveIntegerField(
+                        default=0, help_text="小さいほど先に表示します。", verbose_name="並び順"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "loaded_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="load_content が最後に書き込んだ内容の指紋。スタッフの編集を見分けるのに使います。",
+                        max_length=64,
+                        verbose_name="読み込み時のハッシュ",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "下書き"), ("published", "公開")],
+                        default="draft",
+                        help_text="公開にしたものだけがサイトに表示されます。",
+                        max_length=10,
+                        verbose_name="公開状態",
+                    ),
+                ),
+                ("title", models.CharField(max_length=120, verbose_name="見出し")),
+                ("summary", models.CharField(max_length=300, verbose_name="要約")),
+                (
+                    "methods",
+                    models.CharField(
+                        blank=True,
+                        help_text="「メール、チャット、電話」のように読点で区切ります。",
+                        max_length=100,
+                        verbose_name="連絡手段",
+                    ),
+                ),
+                ("url", models.URLField(blank=True, verbose_name="公式の窓口ページ")),
+                ("body", models.TextField(blank=True, verbose_name="手順（Markdown）")),
+                (
+                    "body_html",
+                    models.TextField(blank=True, editable=False, verbose_name="手順（HTML）"),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="support_channels",
+                        to="articles.service",
+                        verbose_name="サービス",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '問い合わせ窓口',
-                'verbose_name_plural': '問い合わせ窓口',
-                'ordering': ['service__order', 'order', 'pk'],
+                "verbose_name": "問い合わせ窓口",
+                "verbose_name_plural": "問い合わせ窓口",
+                "ordering": ["service__order", "order", "pk"],
             },
         ),
     ]
