@@ -5,3 +5,9 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = "ヘルプ記事"
+
+    def ready(self) -> None:
+        from . import checks, signals
+
+        signals.connect()
+        checks.register()

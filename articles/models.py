@@ -266,3 +266,173 @@ class SupportChannel(Publishable):
     @property
     def method_list(self) -> list[str]:
         return [m.strip() for m in self.methods.replace(",", "、").split("、") if m.strip()]
+
+
+# --- The guided "can't log in" flow ------------------------------------------------------------
+
+
+class QuestionKind(models.TextChoices):
+    SERVICE = "service", "サービスを選ぶ（最初の質問）"
+    SINGLE = "single", "ひとつ選ぶ"
+    MULTIPLE = "multiple", "いくつでも選ぶ"
+
+
+class Question(Publishable):
+    """One step of the guided flow. Shown in `order`, only when its conditions hold."""
+
+    kind = models.CharField("選び方", max_length=10, choices=QuestionKind.choices)
+    text = models.CharField("質問", max_length=200)
+    help = models.CharField(
+        "補足", max_length=300, blank=True, help_text="質問の下に小さく出す説明。"
+    )
+    services = models.ManyToManyField(
+        Service,
+        related_name="questions",
+        verbose_name="表示するサービス",
+        blank=True,
+        help_text="空なら全サービスで表示。サービスが「わからない」の人にはいつも表示します。",
+    )
+    after: models.ManyToManyField[Option, Any] = models.ManyToManyField(
+        "Option",
+        related_name="unlocks",
+        verbose_name="表示する条件",
+        blank=True,
+        help_text="空ならいつも表示。選ぶと、それより前の質問でこのどれかが選ばれたときだけ表示します。",
+    )
+
+    text_fields = ("text", "help")
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = "診断の質問"
+        verbose_name_plural = "診断の質問"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Option(models.Model):
+    """An answer to a question, and how it weighs the causes."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name="質問"
+    )
+    slug = models.SlugField(
+        "スラッグ",
+        max_length=60,
+        unique=True,
+        help_text="URL に残る回答の名前。公開後に変えると、共有されたリンクの回答が無視されます。",
+    )
+    order = models.PositiveIntegerField("並び順", default=0)
+    label = models.CharField("選択肢", max_length=120)
+    hint = models.CharField("補足", max_length=200, blank=True)
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="選ぶと決まるサービス",
+        help_text="最初の質問（サービス）の選択肢だけに使います。「わからない」は空のまま。",
+    )
+    services = models.ManyToManyField(
+        Service,
+        related_name="+",
+        verbose_name="表示するサービス",
+        blank=True,
+        help_text="空なら全サービスで表示（例: 「権限がありません」はセラーセントラルだけ）。",
+    )
+    neutral = models.BooleanField(
+        "絞り込まない",
+        default=False,
+        help_text="「わからない」のように、どの原因にも重みを付けない選択肢。",
+    )
+
+    class Meta:
+        ordering = ["question__order", "order", "pk"]
+        verbose_name = "診断の選択肢"
+        verbose_name_plural = "診断の選択肢"
+
+    def __str__(self) -> str:
+        return f"{self.question.text} → {self.label}"
+
+
+class OptionCause(models.Model):
+    """How much choosing an option points to a cause."""
+
+    option = models.ForeignKey(
+        Option, on_delete=models.CASCADE, related_name="weights", verbose_name="選択肢"
+    )
+    cause = models.ForeignKey(
+        Cause, on_delete=models.CASCADE, related_name="option_weights", verbose_name="原因"
+    )
+    weight = models.IntegerField(
+        "重み",
+        default=5,
+        help_text="大きいほどこの原因を上に出します（目安 1〜10）。マイナスは「この原因ではなさそう」。",
+    )
+    decisive = models.BooleanField(
+        "最優先にする",
+        default=False,
+        help_text="乗っ取りや停止の兆候のように、この回答があれば他の回答に関係なく警告付きで先頭に出す。",
+    )
+
+    class Meta:
+        ordering = ["option", "-weight"]
+        verbose_name = "原因への重み"
+        verbose_name_plural = "原因への重み"
+        constraints = [
+            models.UniqueConstraint(fields=["option", "cause"], name="unique_option_cause"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.option.label} → {self.cause.code} ({self.weight:+d})"
+
+
+class ContentVersion(models.Model):
+    """A counter bumped on every save of content or flow data: every worker's in-memory flow
+    graph compares it to the version it was built from and rebuilds when it changed."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "コンテンツの版"
+        verbose_name_plural = "コンテンツの版"
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class FlowEvent(models.Model):
+    """An anonymous outcome of the guided flow: no IP, no user, only a random flow id."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "開始"
+        ANSWERED = "answered", "回答を完了"
+        TRIED = "tried", "対処法を試した（解決せず）"
+        RESOLVED = "resolved", "解決した"
+        ESCALATED = "escalated", "問い合わせへ進んだ"
+
+    flow_id = models.CharField("フローID", max_length=32, db_index=True)
+    kind = models.CharField("種類", max_length=10, choices=Kind.choices)
+    key = models.CharField(
+        "対象",
+        max_length=80,
+        blank=True,
+        help_text="対処法の ID など。同じ出来事を二重に数えないため。",
+    )
+    service = models.CharField("サービス", max_length=60, blank=True)
+    answers = models.JSONField("回答", default=list, blank=True)
+    created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "診断の記録"
+        verbose_name_plural = "診断の記録"
+        constraints = [
+            models.UniqueConstraint(fields=["flow_id", "kind", "key"], name="unique_flow_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flow_id} {self.get_kind_display()} {self.key}"

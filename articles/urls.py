@@ -15,4 +15,6 @@ urlpatterns = [
     path("tips/<slug:slug>/", views.tip, name="tip"),
     path("contact/", views.contact_index, name="contact"),
     path("contact/<slug:slug>/", views.contact, name="contact_service"),
+    path("diagnose/", views.diagnose, name="diagnose"),
+    path("api/diagnose", views.api_diagnose, name="api_diagnose"),
 ]

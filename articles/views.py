@@ -1,11 +1,18 @@
 """Thin views: parse the request, ask `catalog` for the page's values, render one template."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest as BaseRequest
+from django.http import HttpResponse, JsonResponse
+from django_htmx.middleware import HtmxDetails
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
-from . import catalog
+from . import api, catalog, flow, flowgraph, outcomes
+
+
+class HttpRequest(BaseRequest):
+    htmx: HtmxDetails  # set by django_htmx's middleware
 
 
 @require_safe
@@ -74,3 +81,31 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
+
+
+# --- The guided flow ---------------------------------------------------------------------------
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def diagnose(request: HttpRequest) -> HttpResponse:
+    try:
+        query = flow.parse(request.GET)
+    except flow.BadQuery as exc:
+        return render(request, "400.html", {"reason": exc.message}, status=400)
+    screen = flow.screen(flowgraph.current(), query, request.path)
+    outcomes.record(query.flow_id, screen.answers.service, screen.answers.slugs, screen.events)
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "articles/diagnose.html#step" if partial else "articles/diagnose.html"
+    return render(request, template, {"screen": screen})
+
+
+@require_safe
+def api_diagnose(request: HttpRequest) -> JsonResponse:
+    try:
+        payload = api.diagnose(
+            flowgraph.current(), request.GET.get("service"), request.GET.get("answers")
+        )
+    except flow.BadQuery as exc:
+        return JsonResponse(api.error(exc), status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -55,3 +55,15 @@ def article_jsonld(obj: Any, headline: str, description: str) -> SafeString:
             "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         }
     )
+
+
+@register.filter
+def feedback_fields(screen: Any, remedy: Any) -> list[tuple[str, str]]:
+    """Hidden fields of the "解決した" form for a remedy."""
+    return list(screen.feedback_hidden(remedy, resolved=True))
+
+
+@register.filter
+def unresolved_fields(screen: Any, remedy: Any) -> list[tuple[str, str]]:
+    """Hidden fields of the "解決しない" form for a remedy."""
+    return list(screen.feedback_hidden(remedy, resolved=False))

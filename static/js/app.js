@@ -1,4 +1,59 @@
 // ログインヘルプ: progressive enhancement only. Every page works without this file.
 (function () {
   "use strict";
+
+  // After htmx swaps a step of the guided flow: update the title, move focus to the new
+  // heading and announce the change to screen readers.
+  function settleStep(root) {
+    var step = root && root.id === "flow-step" ? root : document.getElementById("flow-step");
+    if (!step) return;
+    if (step.dataset.title) document.title = step.dataset.title;
+    var heading = document.getElementById("flow-heading");
+    if (heading) {
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: false });
+    }
+    var announcer = document.getElementById("flow-announcer");
+    if (announcer && step.dataset.announce) {
+      announcer.textContent = "";
+      window.setTimeout(function () {
+        announcer.textContent = step.dataset.announce;
+      }, 50);
+    }
+    enableCopyButtons(step);
+  }
+
+  // "まとめをコピー": shown only where the clipboard can be used; the text stays selectable.
+  function enableCopyButtons(root) {
+    var buttons = (root || document).querySelectorAll("button[data-copy]");
+    Array.prototype.forEach.call(buttons, function (button) {
+      if (!navigator.clipboard || button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.dataset.copy);
+        var status = button.parentElement.querySelector(".copy-status");
+        navigator.clipboard.writeText(source.value).then(
+          function () {
+            if (status) status.textContent = "コピーしました。";
+          },
+          function () {
+            source.select();
+            if (status) status.textContent = "コピーできませんでした。文字を選んでコピーしてください。";
+          }
+        );
+      });
+    });
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.elt;
+    if (target && (target.id === "flow-step" || target.closest("#flow"))) settleStep(target);
+  });
+  document.addEventListener("htmx:historyRestore", function () {
+    settleStep(null);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    enableCopyButtons(document);
+  });
 })();

@@ -1,0 +1,346 @@
+"""The guided diagnosis, as pure functions over an in-memory flow graph.
+
+`rank()` turns a service and a set of answers into a ranked list of causes, each with its score
+and the answers that led to it. Deterministic; ties broken by the staff's order. Signs of a
+takeover or a suspension (options marked decisive) put that cause first, whatever else was
+answered. Unknown, repeated or contradictory answers are ignored with a note, never an error.
+
+Nothing here touches the database or the request: `flowgraph.current()` builds the `Graph` and
+the views pass plain strings in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+SERVICE_QUESTION = "service"
+SINGLE = "single"
+MULTIPLE = "multiple"
+
+
+@dataclass(frozen=True)
+class ServiceNode:
+    slug: str
+    name: str
+    short_name: str
+    contact_url: str
+
+
+@dataclass(frozen=True)
+class ChannelNode:
+    slug: str
+    service: str
+    title: str
+    summary: str
+    method_list: tuple[str, ...]
+    url: str
+    body_html: str
+    page_url: str
+
+
+@dataclass(frozen=True)
+class TipNode:
+    slug: str
+    title: str
+    summary: str
+    url: str
+
+
+@dataclass(frozen=True)
+class RemedyNode:
+    id: int
+    cause: str  # cause slug
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class CauseNode:
+    slug: str
+    code: str
+    title: str
+    summary: str
+    urgent: bool
+    warning: str
+    url: str
+    services: frozenset[str]
+    remedies: tuple[RemedyNode, ...]
+    tips: tuple[TipNode, ...]
+
+
+@dataclass(frozen=True)
+class Weight:
+    cause: str
+    weight: int
+    decisive: bool
+
+
+@dataclass(frozen=True)
+class OptionNode:
+    slug: str
+    question: str
+    label: str
+    hint: str
+    service: str | None
+    services: frozenset[str]
+    neutral: bool
+    weights: tuple[Weight, ...]
+
+
+@dataclass(frozen=True)
+class QuestionNode:
+    slug: str
+    kind: str  # "service", "single" or "multiple"
+    text: str
+    help: str
+    services: frozenset[str]
+    after: frozenset[str]
+    options: tuple[OptionNode, ...]
+
+    @property
+    def is_service(self) -> bool:
+        return self.kind == SERVICE_QUESTION
+
+    @property
+    def is_multiple(self) -> bool:
+        return self.kind == MULTIPLE
+
+
+@dataclass(frozen=True)
+class Graph:
+    version: int
+    questions: tuple[QuestionNode, ...]
+    causes: tuple[CauseNode, ...]  # in the staff's order
+    services: dict[str, ServiceNode]
+    channels: dict[str, tuple[ChannelNode, ...]]  # by service slug
+
+    def option(self, slug: str) -> OptionNode | None:
+        return self._options.get(slug)
+
+    def cause(self, slug: str) -> CauseNode | None:
+        return self._causes.get(slug)
+
+    def remedy(self, remedy_id: int) -> RemedyNode | None:
+        return self._remedies.get(remedy_id)
+
+    def question(self, slug: str) -> QuestionNode | None:
+        return self._questions.get(slug)
+
+    @property
+    def service_question(self) -> QuestionNode | None:
+        return next((q for q in self.questions if q.is_service), None)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_options", {o.slug: o for q in self.questions for o in q.options})
+        object.__setattr__(self, "_questions", {q.slug: q for q in self.questions})
+        object.__setattr__(self, "_causes", {c.slug: c for c in self.causes})
+        object.__setattr__(self, "_remedies", {r.id: r for c in self.causes for r in c.remedies})
+
+    _options: dict[str, OptionNode] = field(init=False, repr=False, compare=False)
+    _questions: dict[str, QuestionNode] = field(init=False, repr=False, compare=False)
+    _causes: dict[str, CauseNode] = field(init=False, repr=False, compare=False)
+    _remedies: dict[int, RemedyNode] = field(init=False, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What was answered, cleaned: only options that apply, in the order of the questions."""
+
+    service_option: OptionNode | None  # the option chosen on the service question
+    chosen: tuple[OptionNode, ...]  # every other chosen option that applies
+    notes: tuple[str, ...] = ()
+
+    @property
+    def service(self) -> str | None:
+        return self.service_option.service if self.service_option else None
+
+    @property
+    def slugs(self) -> tuple[str, ...]:
+        return tuple(o.slug for o in self.chosen)
+
+    def for_question(self, question: QuestionNode) -> tuple[OptionNode, ...]:
+        if question.is_service:
+            return (self.service_option,) if self.service_option else ()
+        return tuple(o for o in self.chosen if o.question == question.slug)
+
+    def answered(self, question: QuestionNode) -> bool:
+        return bool(self.for_question(question))
+
+
+def applies_to_service(services: frozenset[str], service: str | None) -> bool:
+    """Restrictions apply only once a service is known: "not sure" sees everything."""
+    return not services or service is None or service in services
+
+
+def is_visible(question: QuestionNode, service: str | None, chosen: Iterable[str]) -> bool:
+    if not applies_to_service(question.services, service):
+        return False
+    return not question.after or bool(question.after & set(chosen))
+
+
+def interpret(graph: Graph, service: str | None, answers: Sequence[str]) -> Answers:
+    """Clean raw answers: unknown ids, repeats and answers that do not apply are dropped, each
+    with a note a person can read."""
+    notes: list[str] = []
+    service_question = graph.service_question
+    service_option: OptionNode | None = None
+    if service:
+        candidate = graph.option(service)
+        if candidate and service_question and candidate.question == service_question.slug:
+            service_option = candidate
+        else:
+            notes.append(f"サービス「{service}」はわからなかったので、選び直してください。")
+    chosen_service = service_option.service if service_option else None
+
+    wanted: dict[str, list[OptionNode]] = {}
+    seen: set[str] = set()
+    for slug in answers:
+        if slug in seen:
+            continue
+        seen.add(slug)
+        option = graph.option(slug)
+        if option is None:
+            notes.append(f"回答「{slug}」は見つからなかったため、無視しました。")
+        elif service_question and option.question == service_question.slug:
+            notes.append(f"回答「{option.label}」はサービスの選択として扱わず、無視しました。")
+        else:
+            wanted.setdefault(option.question, []).append(option)
+
+    chosen: list[OptionNode] = []
+    for question in graph.questions:
+        picked = wanted.pop(question.slug, [])
+        if question.is_service or not picked:
+            continue
+        if not is_visible(question, chosen_service, (o.slug for o in chosen)):
+            labels = "」「".join(o.label for o in picked)
+            notes.append(f"「{labels}」は今の回答の流れでは使わないため、無視しました。")
+            continue
+        usable = [o for o in picked if applies_to_service(o.services, chosen_service)]
+        for option in picked:
+            if option not in usable:
+                notes.append(
+                    f"「{option.label}」は選んだサービスには当てはまらないため、無視しました。"
+                )
+        if question.kind == SINGLE and len(usable) > 1:
+            notes.append(
+                f"「{question.text}」には答えを1つだけ使います（「{usable[0].label}」を使いました）。"
+            )
+            usable = usable[:1]
+        chosen.extend(usable)
+    for picked in wanted.values():  # options of questions no longer published
+        for option in picked:
+            notes.append(f"回答「{option.label}」は今は使われていないため、無視しました。")
+    return Answers(service_option, tuple(chosen), tuple(notes))
+
+
+def visible_questions(graph: Graph, answers: Answers) -> list[QuestionNode]:
+    """The questions this person is asked, given what they answered so far."""
+    visible = []
+    chosen_so_far: list[str] = []
+    for question in graph.questions:
+        if question.is_service or is_visible(question, answers.service, chosen_so_far):
+            visible.append(question)
+            chosen_so_far.extend(o.slug for o in answers.for_question(question))
+    return visible
+
+
+def next_question(graph: Graph, answers: Answers) -> QuestionNode | None:
+    return next((q for q in visible_questions(graph, answers) if not answers.answered(q)), None)
+
+
+@dataclass(frozen=True)
+class RankedCause:
+    cause: CauseNode
+    score: int
+    reasons: tuple[str, ...]  # the labels of the answers that pointed to it, strongest first
+    decisive: bool  # a sign of takeover or suspension: first, with its warning
+
+
+@dataclass(frozen=True)
+class Ranking:
+    answers: Answers
+    causes: tuple[RankedCause, ...]
+    fallback: bool  # nothing pointed anywhere: the usual causes for the service, in staff order
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return self.answers.notes
+
+    @property
+    def urgent(self) -> tuple[RankedCause, ...]:
+        return tuple(r for r in self.causes if r.decisive)
+
+
+def rank(graph: Graph, service: str | None, answers: Sequence[str]) -> Ranking:
+    """Rank the causes for these answers (see the module docstring)."""
+    cleaned = interpret(graph, service, answers)
+    return rank_answers(graph, cleaned)
+
+
+def rank_answers(graph: Graph, answers: Answers) -> Ranking:
+    scores: dict[str, int] = {}
+    reasons: dict[str, list[tuple[int, str]]] = {}
+    decisive: set[str] = set()
+    for option in answers.chosen:
+        for w in option.weights:
+            scores[w.cause] = scores.get(w.cause, 0) + w.weight
+            if w.weight > 0:
+                reasons.setdefault(w.cause, []).append((w.weight, option.label))
+            if w.decisive:
+                decisive.add(w.cause)
+
+    position = {c.slug: i for i, c in enumerate(graph.causes)}
+    eligible = [c for c in graph.causes if applies_to_service(c.services, answers.service)]
+    candidates = [c for c in eligible if scores.get(c.slug, 0) > 0 or c.slug in decisive]
+    fallback = not candidates
+    if fallback:
+        # Nothing to go on: the usual causes, most common first, without the alarming ones.
+        candidates = [c for c in eligible if not c.urgent]
+
+    def key(c: CauseNode) -> tuple[int, int, int]:
+        return (0 if c.slug in decisive else 1, -scores.get(c.slug, 0), position[c.slug])
+
+    ranked = tuple(
+        RankedCause(
+            cause=c,
+            score=scores.get(c.slug, 0),
+            reasons=tuple(
+                label for _, label in sorted(reasons.get(c.slug, []), key=lambda r: -r[0])
+            ),
+            decisive=c.slug in decisive,
+        )
+        for c in sorted(candidates, key=key)
+    )
+    return Ranking(answers, ranked, fallback)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a person is in the fix list: what they tried, and what to try next."""
+
+    tried: tuple[RemedyNode, ...]  # in the order they were tried
+    resolved: RemedyNode | None
+    current: RemedyNode | None  # the next remedy to try, or None when all were tried
+    current_cause: RankedCause | None
+
+    @property
+    def exhausted(self) -> bool:
+        return self.resolved is None and self.current is None
+
+
+def progress(ranking: Ranking, tried: Sequence[int], resolved: int | None) -> Progress:
+    in_list = {r.id: r for rc in ranking.causes for r in rc.cause.remedies}
+    done: list[RemedyNode] = []
+    for remedy_id in tried:
+        remedy = in_list.get(remedy_id)
+        if remedy and remedy not in done:
+            done.append(remedy)
+    resolved_remedy = in_list.get(resolved) if resolved is not None else None
+    if resolved_remedy is not None:
+        return Progress(tuple(done), resolved_remedy, None, None)
+    for ranked in ranking.causes:
+        for remedy in ranked.cause.remedies:
+            if remedy not in done:
+                return Progress(tuple(done), None, remedy, ranked)
+    return Progress(tuple(done), None, None, None)
