@@ -45,4 +45,6 @@ def connect() -> None:
         post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
         for field in model._meta.many_to_many:
             through = field.remote_field.through
-            m2m_changed.connect(_bump, sender=through, dispatch_uid=f"bump-m2m-{model.__name__}-{field.name}")
+            m2m_changed.connect(
+                _bump, sender=through, dispatch_uid=f"bump-m2m-{model.__name__}-{field.name}"
+            )

@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.http import HttpRequest as BaseRequest
 from django.http import HttpResponse, JsonResponse
-from django_htmx.middleware import HtmxDetails
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
 from . import api, catalog, flow, flowgraph, outcomes
 
