@@ -25,7 +25,7 @@ def test_a_cause_no_option_points_to(content: object) -> None:
     OptionCause.objects.filter(cause__code="C4").delete()
     messages = [m for m in check_flow() if m.id == "articles.E002"]
     assert len(messages) == 1 and "C4" in messages[0].msg
-    with pytest.raises(SystemCheckError, match="articles.E002"):
+    with pytest.raises(SystemCheckError, match=r"articles\.E002"):
         call_command("check")
 
 

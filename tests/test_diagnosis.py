@@ -24,20 +24,41 @@ _ids = itertools.count(1)
 
 def cause(slug: str, *, services: tuple[str, ...] = (), urgent: bool = False) -> CauseNode:
     remedies = tuple(RemedyNode(next(_ids), slug, f"{slug}の対処{i}", "") for i in range(2))
-    return CauseNode(slug, slug.upper(), f"{slug}の原因", "", urgent, "警告" if urgent else "",
-                     f"/causes/{slug}/", frozenset(services), remedies, ())  # fmt: skip
+    return CauseNode(
+        slug,
+        slug.upper(),
+        f"{slug}の原因",
+        "",
+        urgent,
+        "警告" if urgent else "",
+        f"/causes/{slug}/",
+        frozenset(services),
+        remedies,
+        (),
+    )
 
 
-def option(question: str, slug: str, *weights: tuple[str, int], decisive: tuple[str, ...] = (),
-           service: str | None = None, services: tuple[str, ...] = ()) -> OptionNode:  # fmt: skip
+def option(
+    question: str,
+    slug: str,
+    *weights: tuple[str, int],
+    decisive: tuple[str, ...] = (),
+    service: str | None = None,
+    services: tuple[str, ...] = (),
+) -> OptionNode:
     ws = tuple(Weight(c, w, c in decisive) for c, w in weights)
     return OptionNode(
         slug, question, f"「{slug}」", "", service, frozenset(services), not ws and not service, ws
     )
 
 
-def question(slug: str, kind: str, *options: OptionNode, after: tuple[str, ...] = (),
-             services: tuple[str, ...] = ()) -> QuestionNode:  # fmt: skip
+def question(
+    slug: str,
+    kind: str,
+    *options: OptionNode,
+    after: tuple[str, ...] = (),
+    services: tuple[str, ...] = (),
+) -> QuestionNode:
     return QuestionNode(slug, kind, f"{slug}?", "", frozenset(services), frozenset(after), options)
 
 
@@ -52,7 +73,7 @@ def graph() -> Graph:
                 option("service", "shop", service="shop"),
                 option("service", "seller", service="seller"),
                 option("service", "unsure"),
-            ),  # fmt: skip
+            ),
             question(
                 "symptom",
                 "multiple",
@@ -61,20 +82,20 @@ def graph() -> Graph:
                 option("symptom", "perm", ("permissions", 8), services=("seller",)),
                 option("symptom", "strange", ("hijack", 2), decisive=("hijack",)),
                 option("symptom", "other"),
-            ),  # fmt: skip
+            ),
             question(
                 "device",
                 "single",
                 option("device", "new", ("code", 4)),
                 option("device", "same", ("code", -2), ("hijack", 1)),
                 after=("otp",),
-            ),  # fmt: skip
+            ),
             question(
                 "role",
                 "single",
                 option("role", "invited", ("permissions", 3)),
                 services=("seller",),
-            ),  # fmt: skip
+            ),
         ),
         causes=(
             cause("password"),
@@ -86,7 +107,7 @@ def graph() -> Graph:
         services={
             "shop": ServiceNode("shop", "Shop", "S", "/contact/shop/"),
             "seller": ServiceNode("seller", "Seller", "SC", "/contact/seller/"),
-        },  # fmt: skip
+        },
         channels={},
     )
 

@@ -63,8 +63,8 @@ def test_first_step_asks_for_the_service_and_promises_not_to_ask_for_secrets(
     assert "メールアドレス・パスワード・確認コードは一切たずねません" in text
     assert "ステップ 1 /" in text
     assert not soup.find("input", attrs={"type": ["password", "email"]})
-    labels = [l.get_text(" ", strip=True) for l in soup.select(".options label")]
-    assert any("セラーセントラル" in l for l in labels) and any("わからない" in l for l in labels)
+    labels = [label.get_text(" ", strip=True) for label in soup.select(".options label")]
+    assert any("セラーセントラル" in x for x in labels) and any("わからない" in x for x in labels)
 
 
 def test_seller_central_otp_never_arrives_walks_to_two_step_fixes_and_resolves(
@@ -102,7 +102,7 @@ def test_seller_central_otp_never_arrives_walks_to_two_step_fixes_and_resolves(
 
 
 def test_unknown_orders_lead_with_the_takeover_warning(client: Client, content: object) -> None:
-    url, soup = walk(
+    _url, soup = walk(
         client,
         "shopping",
         ["unknown-activity", "captcha-failing"],
@@ -142,19 +142,19 @@ def test_trying_everything_ends_at_the_services_support_with_a_summary(
 
 
 def test_earlier_answers_can_be_changed(client: Client, content: object) -> None:
-    url, soup = walk(client, "shopping", ["code-not-arriving"])
+    _, soup = walk(client, "shopping", ["code-not-arriving"])
     change = soup.select(".flow-answers a.change-link")
     assert len(change) == 2
     soup = page(client, change[1]["href"])  # the symptom question again, answers kept checked
     assert soup.h1.get_text(strip=True) == Question.objects.get(slug="symptom").text
     assert soup.find("input", attrs={"value": "code-not-arriving"}).has_attr("checked")
-    url, soup = submit(client, question_form(soup), ["captcha-failing"])
+    _url, soup = submit(client, question_form(soup), ["captcha-failing"])
     assert "画像" in soup.select_one(".flow-answers").get_text()
 
 
 def test_submitting_without_choosing_shows_a_form_error(client: Client, content: object) -> None:
     soup = page(client, "/diagnose/")
-    url, soup = submit(client, question_form(soup), [])
+    _url, soup = submit(client, question_form(soup), [])
     assert (
         soup.select_one(".form-error").get_text(strip=True)
         == "選択肢を選んでから「次へ」を押してください。"
@@ -269,7 +269,7 @@ def test_api_returns_ranked_causes_with_scores_reasons_and_urls(
         ("service=nope", "service"),
         ("service=shopping&answers=ghost", "answers"),
         ("service=shopping&answers=" + ",".join(["password-rejected"] * 50), "answers"),
-    ],  # fmt: skip
+    ],
 )
 def test_api_rejects_bad_input_with_a_json_error_naming_the_field(
     client: Client, content: object, query: str, field: str
