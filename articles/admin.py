@@ -13,9 +13,11 @@ from .models import (
     PreventionTip,
     Question,
     Remedy,
+    SearchLog,
     Service,
     Status,
     SupportChannel,
+    Synonym,
 )
 
 
@@ -194,6 +196,55 @@ class FlowEventAdmin(admin.ModelAdmin):
     list_filter = ["kind", "service"]
     search_fields = ["flow_id"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "note", "order"]
+    search_fields = ["terms", "note", "slug"]
+    fields = ["terms", "slug", "note", "order"]
+
+
+class NeedsAttention(admin.SimpleListFilter):
+    title = "対応が必要な検索"
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [
+            ("zero", "結果が0件"),
+            ("low", "クリックが少ない（検索3回以上でクリック率20%未満）"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "zero":
+            return queryset.filter(zero_results__gt=0)
+        if self.value() == "low":
+            return queryset.filter(searches__gte=3).extra(where=["clicks * 5 < searches"])
+        return queryset
+
+
+@admin.register(SearchLog)
+class SearchLogAdmin(admin.ModelAdmin):
+    """What people searched for and did not find: add a synonym or write the missing content."""
+
+    list_display = ["query", "day", "searches", "zero_results", "clicks", "click_rate"]
+    list_filter = [NeedsAttention, "day"]
+    search_fields = ["query"]
+    date_hierarchy = "day"
+    ordering = ["-day", "-zero_results", "-searches"]
+
+    @admin.display(description="クリック率")
+    def click_rate(self, obj: SearchLog) -> str:
+        return f"{obj.clicks / obj.searches:.0%}" if obj.searches else "—"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from . import diagnosis
+from . import search as site_search
 from .diagnosis import Graph
 from .flow import SLUG, BadQuery
 
@@ -59,6 +60,37 @@ def diagnose(graph: Graph, service: str | None, answers: str | None) -> dict[str
                 ],
             }
             for rc in ranking.causes
+        ],
+    }
+
+
+def search(query: str | None, limit: str | None) -> dict[str, Any]:
+    """`GET /api/search?q=...&limit=`: over-long queries are cut, never an error."""
+    cleaned = site_search.clean_query(query)
+    if not cleaned:
+        raise BadQuery("q", "q に検索語を指定してください。")
+    limit = (limit or "").strip()
+    if not limit:
+        count = 10
+    elif limit.isdigit() and len(limit) < 4 and 1 <= int(limit) <= 50:
+        count = int(limit)
+    else:
+        raise BadQuery("limit", "limit は 1 から 50 までの整数で指定してください。")
+    results = site_search.search(cleaned, limit=count)
+    base = settings.SITE_URL
+    return {
+        "query": cleaned,
+        "results": [
+            {
+                "kind": r.kind,
+                "kind_label": r.kind_label,
+                "title": r.title,
+                "url": base + r.url,
+                "snippet": r.snippet,
+                "snippet_html": str(r.snippet_html),
+                "score": r.score,
+            }
+            for r in results.results
         ],
     }
 

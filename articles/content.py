@@ -33,6 +33,7 @@ from .models import (
     Service,
     Status,
     SupportChannel,
+    Synonym,
 )
 from .models import normalise_text as text
 
@@ -116,7 +117,17 @@ KINDS: tuple[Kind, ...] = (
         many={"services": ("services", Service), "after": ("after", Option)},
         has_options=True,
     ),
+    Kind(
+        "synonyms.yaml",
+        Synonym,
+        fields=("terms", "note", "order"),
+        required=("terms",),
+        defaults={"note": "", "order": 0},
+    ),
 )
+
+# Fields written as YAML lists and stored as text.
+LIST_FIELDS = {"methods": "、", "terms": "\n"}
 
 OPTION_KEYS = {"slug", "label", "hint", "service", "services", "neutral", "weights", "decisive"}
 
@@ -192,8 +203,8 @@ def _snapshot_of_entry(kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
     snap: dict[str, Any] = {}
     for name in kind.fields:
         value = merged[name]
-        if name == "methods" and isinstance(value, list):
-            value = "、".join(str(v) for v in value)
+        if name in LIST_FIELDS and isinstance(value, list):
+            value = LIST_FIELDS[name].join(str(v) for v in value)
         snap[name] = _value(name, value)
     for key in kind.many:
         snap[key] = sorted(merged.get(key) or [])
@@ -279,8 +290,9 @@ def _check_entry(
     if len(problems) > before:
         return None
     merged = {**kind.defaults, **raw}
-    if isinstance(merged.get("methods"), list):
-        merged["methods"] = "、".join(str(v) for v in merged["methods"])
+    for name, joiner in LIST_FIELDS.items():
+        if isinstance(merged.get(name), list):
+            merged[name] = joiner.join(str(v) for v in merged[name])
     # Let the model's own field validation speak (lengths, choices, URL, slug format).
     values = {name: merged[name] for name in kind.fields}
     candidate = kind.model(slug=raw["slug"], **values)

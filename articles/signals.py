@@ -1,10 +1,11 @@
-"""Any change to content or flow data bumps the content version (see `flowgraph`)."""
+"""Any change to content or flow data bumps the content version (see `flowgraph`), and the
+search index follows every save and delete of what it indexes."""
 
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import flowgraph
+from . import flowgraph, search
 from .models import (
     FAQ,
     Cause,
@@ -15,8 +16,10 @@ from .models import (
     Remedy,
     Service,
     SupportChannel,
+    Synonym,
 )
 
+INDEXED = {Cause: "cause", FAQ: "faq", PreventionTip: "tip"}
 WATCHED = (
     Service,
     Cause,
@@ -27,6 +30,7 @@ WATCHED = (
     Question,
     Option,
     OptionCause,
+    Synonym,
 )
 
 
@@ -39,7 +43,31 @@ def _bump(sender: Any, **kwargs: Any) -> None:
     flowgraph.bump()
 
 
+def _index(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    search.index(instance)
+
+
+def _unindex(sender: Any, instance: Any, **kwargs: Any) -> None:
+    search.remove(INDEXED[sender], instance.pk)
+
+
+def _index_cause_of(sender: Any, instance: Remedy, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    cause = Cause.objects.filter(pk=instance.cause_id).first()
+    if cause is not None:
+        search.index(cause)
+
+
 def connect() -> None:
+    for indexed in INDEXED:
+        post_save.connect(_index, sender=indexed, dispatch_uid=f"index-{indexed.__name__}")
+        post_delete.connect(_unindex, sender=indexed, dispatch_uid=f"unindex-{indexed.__name__}")
+    post_save.connect(_index_cause_of, sender=Remedy, dispatch_uid="index-remedy")
+    post_delete.connect(_index_cause_of, sender=Remedy, dispatch_uid="unindex-remedy")
+
     for model in WATCHED:
         post_save.connect(_bump, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")

@@ -1,14 +1,15 @@
 """Thin views: parse the request, ask `catalog` for the page's values, render one template."""
 
 from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http import HttpRequest as BaseRequest
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from . import api, catalog, flow, flowgraph, outcomes
+from . import api, catalog, flow, flowgraph, outcomes, search, searchlog
+from .models import SearchEntry
 
 
 class HttpRequest(BaseRequest):
@@ -108,4 +109,44 @@ def api_diagnose(request: HttpRequest) -> JsonResponse:
         )
     except flow.BadQuery as exc:
         return JsonResponse(api.error(exc), status=400, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = search.clean_query(request.GET.get("q"))
+    results = search.search(query, limit=30)
+    partial = request.htmx and not request.htmx.history_restore_request
+    if query and not partial:
+        searchlog.searched(query, len(results))  # typing (htmx) is not logged, only searches
+    context = {
+        "query": query,
+        "results": results,
+        "closest": search.closest_faqs(query) if query and not results else [],
+    }
+    template = "articles/search.html#results" if partial else "articles/search.html"
+    return render(request, template, context)
+
+
+@require_safe
+def search_open(request: HttpRequest) -> HttpResponse:
+    """A result was opened: count the click for the query, then go there (only to our pages)."""
+    target = request.GET.get("u", "")
+    if not SearchEntry.objects.filter(url=target).exists():
+        raise Http404("その記事はありません")
+    searchlog.clicked(request.GET.get("q", ""))
+    return HttpResponseRedirect(target)
+
+
+@require_safe
+def api_search(request: HttpRequest) -> JsonResponse:
+    try:
+        payload = api.search(request.GET.get("q"), request.GET.get("limit"))
+    except flow.BadQuery as exc:
+        return JsonResponse(api.error(exc), status=400, json_dumps_params={"ensure_ascii": False})
+    searchlog.searched(payload["query"], len(payload["results"]))
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -46,9 +46,31 @@
     });
   }
 
+  // Search as you type: the results replace the main content; focus stays in the search box,
+  // the title follows, and the number of results is announced.
+  function settleSearch() {
+    var results = document.getElementById("search-results");
+    if (!results) return;
+    if (results.dataset.title) document.title = results.dataset.title;
+    var status = document.getElementById("search-status");
+    if (status) status.textContent = results.dataset.announce || "";
+  }
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
-    if (target && (target.id === "flow-step" || target.closest("#flow"))) settleStep(target);
+    if (!target) return;
+    if (target.id === "main") settleSearch();
+    else if (target.id === "flow-step" || target.closest("#flow")) settleStep(target);
+  });
+
+  // ↓ from the search box jumps to the first result.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "ArrowDown" || !event.target || event.target.id !== "site-q") return;
+    var first = document.querySelector("#search-results .result-title");
+    if (first) {
+      event.preventDefault();
+      first.focus();
+    }
   });
   document.addEventListener("htmx:historyRestore", function () {
     settleStep(null);
