@@ -15,6 +15,7 @@ title above summary above body, all words above some, causes above other article
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import unescape
@@ -71,34 +72,114 @@ class Group:
 
     word: str
     alternatives: tuple[tuple[str, ...], ...]
+    raw: str = ""  # as typed (width and case folded, kana untouched): for splitting phrases
+
+
+def _group(raw: str, synonyms: dict[str, tuple[str, ...]]) -> Group:
+    token = normalise(raw)
+    alternatives: dict[str, None] = {token: None}
+    for term, group in synonyms.items():
+        if term and term in token:
+            for other in group:
+                alternatives.setdefault(token.replace(term, other), None)
+    alts = tuple(tuple(words(a)) for a in list(alternatives)[:MAX_ALTERNATIVES])
+    return Group(token, tuple(a for a in alts if a), raw)
 
 
 def parse_query(query: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> list[Group]:
     synonyms = synonym_map() if synonyms is None else synonyms
-    norm = normalise(query)
+    raw = unicodedata.normalize("NFKC", query).lower()
     tokens: list[str] = []
     # Multi-word synonyms ("prime video") stay together as one query word.
     for term in sorted((t for t in synonyms if " " in t), key=len, reverse=True):
-        if term in norm:
+        if term in raw:
             tokens.append(term)
-            norm = norm.replace(term, " ")
-    tokens += words(norm)
+            raw = raw.replace(term, " ")
+    tokens += words(raw)
     groups: list[Group] = []
     seen: set[str] = set()
     for token in tokens:
-        if token in seen:
+        group = _group(token, synonyms)
+        if group.word in seen or not group.alternatives:
             continue
-        seen.add(token)
-        alternatives: dict[str, None] = {token: None}
-        for term, group in synonyms.items():
-            if term and term in token:
-                for other in group:
-                    alternatives.setdefault(token.replace(term, other), None)
-        alts = tuple(tuple(words(a)) for a in list(alternatives)[:MAX_ALTERNATIVES])
-        groups.append(Group(token, tuple(a for a in alts if a)))
+        seen.add(group.word)
+        groups.append(group)
         if len(groups) == MAX_WORDS:
             break
     return groups
+
+
+# Phrases typed without spaces ("確認コードが届かない") are split where the script changes.
+# Hiragana after kanji is inflection (届|かない); short or grammatical hiragana is dropped.
+_RUNS = re.compile(
+    r"(?P<kanji>[\u4e00-\u9fff\u3005\u3006]+)|(?P<hira>[\u3041-\u309f]+)"
+    r"|(?P<kata>[\u30a0-\u30ff]+)|(?P<alnum>[0-9a-z]+)"
+)
+GRAMMAR = frozenset(
+    ["が", "を", "に", "は", "で", "と", "の", "も", "へ", "や", "か", "な", "ね", "よ", "から", "まで", "より", "って", "です", "ます", "ません", "でした", "できない", "できません", "できる", "できた", "する", "した", "して", "しない", "します", "される", "された", "されて", "ない", "なかった", "なる", "なった", "なって", "いる", "いた", "いない", "ある", "あった", "ください", "たい", "れる", "られる", "という", "について", "ので", "のに", "けど", "だけ", "ように", "ような", "こと", "もの", "とき", "ため"]
+)
+
+
+def phrase_chunks(raw: str) -> list[tuple[str, str]]:
+    """(piece, stem) pairs: a kanji run with the hiragana after it is one piece whose stem is
+    the kanji alone (届かない → 届), so an inflected word matches its other forms too."""
+    chunks: list[tuple[str, str]] = []
+    previous = ""
+    raw = raw.replace("ー", "")  # a long vowel mark belongs to the word it lengthens
+    for match in _RUNS.finditer(raw):
+        kind, text = match.lastgroup or "", match.group()
+        if kind == "hira":
+            if previous == "kanji" and chunks:
+                stem = chunks[-1][0]
+                if text not in GRAMMAR and text[:1] not in "がをにはでとのもへや":
+                    chunks[-1] = (stem + text, stem)
+            elif len(text) > 2 and text not in GRAMMAR:
+                chunks.append((text, ""))
+        elif kind != "alnum" or len(text) > 1 or text.isdigit():
+            chunks.append((text, ""))
+        previous = kind
+    return chunks
+
+
+def known_word_chunks(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """Split a phrase with no script changes (all hiragana: ぱすわーどわすれた) around the
+    longest synonym term it contains, keeping the rest if it is more than grammar."""
+    terms = [t for t in synonyms if len(t) >= 2 and t in word and t != word]
+    if not terms:
+        return []
+    term = max(terms, key=len)
+    before, _, after = word.partition(term)
+    pieces = [p for p in (before, term, after) if len(p) > 1 and p not in GRAMMAR]
+    return [(p, "") for p in pieces] if len(pieces) > 1 else []
+
+
+SPLIT_BELOW = 3  # a phrase found in fewer documents than this is searched for by its pieces
+
+
+def refine(
+    groups: Sequence[Group], synonyms: dict[str, tuple[str, ...]] | None = None
+) -> list[Group]:
+    """Split a word that (almost) nowhere appears into the pieces of the phrase it was typed as.
+    The whole phrase still earns a bonus where it does appear (see `score`)."""
+    synonyms = synonym_map() if synonyms is None else synonyms
+    refined: list[Group] = []
+    for group in groups:
+        pieces = phrase_chunks(group.raw) if len(group.word) > 2 else []
+        if len(pieces) == 1 and len(group.word) > 3:
+            pieces = known_word_chunks(group.word, synonyms) or pieces
+        splittable = bool(pieces) and pieces != [(group.raw, "")]
+        if splittable and len(_match(None, [group], True, SPLIT_BELOW, set())) < SPLIT_BELOW:
+            for piece, stem in pieces:
+                part = _group(piece, synonyms)
+                if stem:
+                    extra = _group(stem, synonyms).alternatives
+                    merged = dict.fromkeys((*part.alternatives, *extra))
+                    part = Group(part.word, tuple(merged)[: MAX_ALTERNATIVES * 2], piece)
+                refined.append(part)
+        else:
+            refined.append(group)
+    unique = {g.word: g for g in refined if g.alternatives}
+    return list(unique.values())[:MAX_WORDS]
 
 
 # --- Index backends -----------------------------------------------------------------------------
@@ -110,13 +191,13 @@ def _fts_word(word: str) -> str:
     return '"' + " ".join(word[i : i + 2] for i in range(len(word) - 1)) + '"'
 
 
-def _fts_expression(column: str, groups: Sequence[Group], require_all: bool) -> str:
+def _fts_expression(column: str | None, groups: Sequence[Group], require_all: bool) -> str:
     parts = []
     for group in groups:
         alts = [" AND ".join(_fts_word(w) for w in alt) for alt in group.alternatives]
         parts.append("(" + " OR ".join(f"({a})" for a in alts) + ")")
     joined = (" AND " if require_all else " OR ").join(parts)
-    return f"{{{column}}} : ({joined})"
+    return f"{{{column}}} : ({joined})" if column else joined
 
 
 def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tuple[str, list[str]]:
@@ -139,8 +220,9 @@ def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tu
 
 
 def _match(
-    column: str, groups: Sequence[Group], require_all: bool, limit: int, exclude: set[int]
+    column: str | None, groups: Sequence[Group], require_all: bool, limit: int, exclude: set[int]
 ) -> list[int]:
+    """Ids of index entries matching in one column (or, for None, in any column)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -148,7 +230,11 @@ def _match(
                 [_fts_expression(column, groups, require_all), limit + len(exclude)],
             )
         else:
-            condition, params = _pg_condition(column, groups, require_all)
+            parts = [
+                _pg_condition(c, groups, require_all) for c in ([column] if column else FIELDS)
+            ]
+            condition = " OR ".join(sql for sql, _ in parts)
+            params = [p for _, ps in parts for p in ps]
             cursor.execute(
                 f"SELECT id FROM articles_searchentry WHERE {condition} LIMIT %s",
                 [*params, limit + len(exclude)],
@@ -188,8 +274,11 @@ def _present(alternative: tuple[str, ...], text: str) -> bool:
     return all(word in text for word in alternative)
 
 
-def score(entry: SearchEntry, groups: Sequence[Group]) -> tuple[int, int]:
-    """(how many query words were found, score)."""
+def score(
+    entry: SearchEntry, groups: Sequence[Group], phrases: Sequence[Group] = ()
+) -> tuple[int, int]:
+    """(how many query words were found, score). `phrases` are whole phrases that were split
+    into pieces: finding one intact is worth its field's score again, and more."""
     fields = {"title": entry.norm_title, "summary": entry.norm_summary, "body": entry.norm_body}
     matched = 0
     total = 0
@@ -208,6 +297,11 @@ def score(entry: SearchEntry, groups: Sequence[Group]) -> tuple[int, int]:
             total += best
     if matched and any(fields["title"].startswith(g.word) for g in groups):
         total += 2
+    for phrase in phrases:
+        for name in FIELDS:
+            if any(_present(alt, fields[name]) for alt in phrase.alternatives):
+                total += FIELD_SCORE[name] + 8
+                break
     return matched, total + KIND_SCORE.get(entry.kind, 0) * bool(matched)
 
 
@@ -279,7 +373,9 @@ class Results:
 def search(query: str | None, limit: int = 20, kinds: Sequence[str] | None = None) -> Results:
     """Published causes, FAQs and tips for a query, best first."""
     cleaned = clean_query(query)
-    groups = parse_query(cleaned)
+    typed = parse_query(cleaned)
+    groups = refine(typed)
+    phrases = [g for g in typed if g not in groups]
     if not groups:
         return Results(cleaned, (), ())
     ids = candidates(groups)
@@ -288,7 +384,7 @@ def search(query: str | None, limit: int = 20, kinds: Sequence[str] | None = Non
         entries = entries.filter(kind__in=kinds)
     scored = []
     for entry in entries:
-        matched, points = score(entry, groups)
+        matched, points = score(entry, groups, phrases)
         if matched:
             scored.append((-matched, -points, KIND_ORDER.get(entry.kind, 9), entry.title, entry))
     scored.sort(key=lambda row: row[:4])

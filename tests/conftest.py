@@ -6,16 +6,48 @@ import pytest
 from django.core.cache import cache
 
 from articles import content as content_loader
+from articles import flowgraph, search
+from articles.models import (
+    FAQ,
+    Cause,
+    ContentVersion,
+    PreventionTip,
+    Question,
+    SearchEntry,
+    Service,
+    SupportChannel,
+    Synonym,
+)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _fresh_caches() -> Iterator[None]:
+    """Each test starts from what the database holds, not from another test's memory."""
     cache.clear()
+    flowgraph._graph = None
+    search._synonyms = None
     yield
     cache.clear()
+    flowgraph._graph = None
+    search._synonyms = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """The shipped content, loaded once as `make run` loads it; each test's changes roll back."""
+    with django_db_blocker.unblock():
+        content_loader.load()
 
 
 @pytest.fixture
-def content(db: None) -> content_loader.Report:
-    """The shipped content (fixtures/*.yaml), loaded as `make run` loads it."""
-    return content_loader.load()
+def content(db: None) -> None:
+    """Marks a test that reads the shipped content (loaded once per session)."""
+
+
+@pytest.fixture
+def empty(db: None) -> None:
+    """An empty database, for tests of loading into one (rolled back after the test)."""
+    for model in (Question, Synonym, FAQ, PreventionTip, SupportChannel, Cause, Service):
+        model.objects.all().delete()
+    SearchEntry.objects.all().delete()
+    ContentVersion.objects.all().delete()

@@ -58,5 +58,5 @@ def test_exactly_one_service_question(content: object) -> None:
     assert "articles.E001" in ids()
 
 
-def test_an_empty_database_is_not_an_error(db: None) -> None:
+def test_an_empty_database_is_not_an_error(empty: None) -> None:
     assert check_flow() == []

@@ -15,7 +15,7 @@ from articles import content
 from articles.content import snapshot_of_record
 from articles.models import FAQ, Cause, PreventionTip, Remedy, Service, SupportChannel
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty")]
 
 MODELS = (Service, Cause, Remedy, FAQ, PreventionTip, SupportChannel)
 

@@ -1,0 +1,285 @@
+"""Japanese-aware search: normalisation, synonyms, short and long queries, ranking, the index
+following every edit, hostile input, and the pages and API around it."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.management import call_command
+from django.test import Client
+
+from articles import search
+from articles.models import FAQ, Cause, PreventionTip, SearchLog, Status, Synonym
+from articles.textnorm import normalise
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(query: str, limit: int = 3) -> list[str]:
+    return [r.title for r in search.search(query, limit=limit).results]
+
+
+# --- Normalisation and synonyms -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed,canonical",
+    [
+        ("ﾊﾟｽﾜｰﾄﾞ", "パスワード"),  # half-width katakana
+        ("ＰＡＳＳＷＯＲＤ", "password"),  # full-width latin, case
+        ("ろぐいん", "ログイン"),  # hiragana for katakana
+        ("サーバ", "サーバー"),  # long vowel mark
+        ("キャッシュ", "キヤツシユ"),  # small kana
+        ("２段階認証", "2段階認証"),  # full-width digits
+    ],
+)
+def test_normalisation_makes_variants_equal(typed: str, canonical: str) -> None:
+    assert normalise(typed) == normalise(canonical)
+
+
+def test_query_words_expand_with_synonyms() -> None:
+    synonyms = {"ろぐいん": ("さいんいん", "ろぐいん"), "さいんいん": ("さいんいん", "ろぐいん")}
+    groups = search.parse_query("サインインできない", synonyms)
+    assert [g.word for g in groups] == ["さいんいんできない"]
+    assert ("ろぐいんできない",) in groups[0].alternatives
+
+
+def test_multi_word_synonyms_stay_together() -> None:
+    synonyms = {"prime video": ("あまぷら", "prime video"), "あまぷら": ("あまぷら", "prime video")}
+    groups = search.parse_query("Prime Video 見られない", synonyms)
+    assert groups[0].word == "prime video" and ("あまぷら",) in groups[0].alternatives
+
+
+# --- Finding things -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("停", "出品アカウントが停止された"),  # one character
+        ("停止", "出品アカウントが停止された"),  # two characters
+        ("認証", "2段階認証でつまずく（コードが違う・届かない）"),
+        ("画像認証", "画像認証（文字の画像）が通らない"),
+        ("ﾊﾟｽﾜｰﾄﾞ", "メールアドレスかパスワードが違う"),  # half-width
+        ("ＣＡＰＴＣＨＡ", "画像認証（文字の画像）が通らない"),  # full-width latin via synonym
+        ("ろぐいん", None),  # hiragana finds katakana: checked below
+        ("Prime Video ログイン", None),
+    ],
+)
+def test_short_long_and_variant_queries_find_content(
+    content: object, query: str, expected: str | None
+) -> None:
+    found = titles(query, limit=5)
+    assert found, query
+    if expected:
+        assert expected in found[:3], (query, found)
+
+
+def test_hiragana_finds_katakana_words(content: object) -> None:
+    for result in search.search("ろぐいん", limit=5).results:
+        assert "ログイン" in result.title or "ログイン" in result.snippet
+
+
+def test_mixed_japanese_and_english(content: object) -> None:
+    assert "テレビのPrime Videoアプリでログインできません。" in titles("テレビ prime video")
+
+
+def test_title_beats_summary_beats_body(content: object) -> None:
+    results = search.search("乗っ取られ", limit=10).results
+    assert results[0].title == "アカウントが乗っ取られた"
+    kinds_scores = [r.score for r in results]
+    assert kinds_scores == sorted(kinds_scores, reverse=True)
+
+
+def test_all_words_present_rank_above_some(content: object) -> None:
+    results = search.search("2段階認証 オフ", limit=10).results
+    top = results[0].title
+    assert "2段階認証" in top and "オフ" in top
+
+
+def test_a_cause_ranks_above_an_article_that_mentions_the_word_once(content: object) -> None:
+    first = search.search("キャッシュ", limit=5).results[0]
+    assert first.kind == "cause"
+
+
+def test_results_are_labelled_by_kind(content: object) -> None:
+    kinds = {r.kind_label for r in search.search("パスワード", limit=30).results}
+    assert {"原因", "FAQ", "予防のヒント"} <= kinds
+
+
+def test_snippets_mark_matches_and_escape_everything_else(content: object) -> None:
+    result = search.search("届かない", limit=1).results[0]
+    assert "<mark>届かない</mark>" in str(result.snippet_html) or "<mark>" in str(result.title_html)
+    cause = Cause.objects.get(code="C1")
+    cause.summary = "<script>alert(1)</script> パスワード"
+    cause.save()
+    html = "".join(
+        str(r.snippet_html) + str(r.title_html)
+        for r in search.search("パスワード", limit=30).results
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_drafts_are_not_found(content: object) -> None:
+    faq = FAQ.objects.get(slug="otp-not-arriving")
+    assert faq.question in titles("ワンタイムパスワード 届きません", limit=5)
+    faq.status = Status.DRAFT
+    faq.save()
+    assert faq.question not in titles("ワンタイムパスワード 届きません", limit=30)
+
+
+# --- The index follows every change ---------------------------------------------------------------
+
+
+def test_the_index_follows_edits_deletes_and_load_content(content: object) -> None:
+    tip = PreventionTip.objects.first()
+    tip.title = "ふくろうの合言葉を決めておく"
+    tip.save()
+    assert titles("ふくろう") == ["ふくろうの合言葉を決めておく"]
+
+    cause = Cause.objects.get(code="C7")
+    remedy = cause.remedies.first()
+    remedy.body = "ルーターのかめれおんモードを切る"
+    remedy.save()
+    assert titles("かめれおん") == [cause.title]
+    remedy.delete()
+    assert titles("かめれおん") == []
+
+    tip.delete()
+    assert titles("ふくろう") == []
+
+    call_command("load_content", stdout=None)  # brings the shipped tip back
+    assert titles("ふくろう") == []
+    assert PreventionTip.objects.count() == PreventionTip.objects.published().count()
+    call_command("rebuild_search_index", stdout=None)
+    assert titles("停止")
+
+
+def test_synonyms_edited_by_staff_take_effect(content: object) -> None:
+    assert titles("ずんだもち") == []
+    Synonym.objects.create(slug="test-phish", terms="ずんだもち\nフィッシング")
+    assert titles("ずんだもち")
+
+
+# --- Hostile input -------------------------------------------------------------------------------
+
+
+HOSTILE = [
+    '"',
+    "*",
+    "NEAR(",
+    "NEAR(a b)",
+    "OR",
+    "a OR b AND NOT c",
+    "%",
+    "_",
+    "\\",
+    "\x00",
+    "パス\x00ワード",
+    "' OR 1=1 --",
+    "{title}: x",
+    "^",
+    "x" * 10_000,
+    "認" * 10_000,
+    "<script>alert(1)</script>",
+    "　　　",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_get_a_normal_answer(client: Client, content: object, query: str) -> None:
+    search.search(query)
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+    api = client.get("/api/search", {"q": query})
+    assert api.status_code in (200, 400)
+    if query.strip("\x00 　"):
+        assert api.status_code == 200
+
+
+def test_invalid_utf8_in_the_url_is_not_an_error(client: Client, content: object) -> None:
+    assert client.get("/search/?q=%FF%FE%FA").status_code == 200
+    assert client.get("/api/search?q=%FF%FE%FA").status_code == 200
+
+
+def test_long_queries_are_cut_not_refused(client: Client, content: object) -> None:
+    data = client.get("/api/search", {"q": "パスワード" + "あ" * 500}).json()
+    assert len(data["query"]) == 200
+
+
+# --- Pages and API -------------------------------------------------------------------------------
+
+
+def test_search_page_works_without_javascript(client: Client, content: object) -> None:
+    response = client.get("/search/", {"q": "認証コード 来ない"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.h1.get_text() == "「認証コード 来ない」の検索結果"
+    first = soup.select_one(".search-result a")
+    assert "2段階認証" in first.get_text()
+    assert soup.select_one("#site-q")["value"] == "認証コード 来ない"
+    opened = client.get(first["href"])
+    assert opened.status_code == 302 and opened["Location"].startswith("/causes/")
+
+
+def test_every_page_has_the_search_box(client: Client, content: object) -> None:
+    for url in ("/", "/faq/", Cause.objects.first().get_absolute_url(), "/diagnose/"):
+        soup = BeautifulSoup(client.get(url).content, "html.parser")
+        form = soup.select_one("form[role=search]")
+        assert form["action"] == "/search/" and form["method"] == "get"
+        assert soup.select_one("label[for=site-q]") is not None
+
+
+def test_htmx_gets_only_the_results(client: Client, content: object) -> None:
+    response = client.get("/search/", {"q": "停止"}, HTTP_HX_REQUEST="true")
+    assert b"<html" not in response.content and b'id="search-results"' in response.content
+    assert "HX-Request" in response["Vary"]
+
+
+def test_an_empty_result_suggests_the_flow_and_close_faqs(client: Client, content: object) -> None:
+    soup = BeautifulSoup(client.get("/search/", {"q": "ずんだもち"}).content, "html.parser")
+    assert "見つかりませんでした" in soup.get_text()
+    assert soup.find("a", href="/diagnose/") is not None
+    assert soup.find("a", href="/faq/") is not None
+    closest = [r.title for r in search.closest_faqs("パスワード忘却手続き")]
+    assert closest and all("パスワード" in t for t in closest)
+
+
+def test_searches_zero_results_and_clicks_are_counted_without_identity(
+    client: Client, content: object
+) -> None:
+    client.get("/search/", {"q": "ずんだもち"})
+    client.get("/search/", {"q": "ずんだもち"})
+    client.get("/search/", {"q": "停止"}, HTTP_HX_REQUEST="true")  # typing: not counted
+    response = client.get("/search/", {"q": "停止"})
+    link = BeautifulSoup(response.content, "html.parser").select_one(".search-result a")["href"]
+    client.get(link)
+    zero = SearchLog.objects.get(query="ずんだもち")
+    assert (zero.searches, zero.zero_results, zero.clicks) == (2, 2, 0)
+    hit = SearchLog.objects.get(query="停止")
+    assert (hit.searches, hit.zero_results, hit.clicks) == (1, 0, 1)
+    fields = {f.name for f in SearchLog._meta.get_fields()}
+    assert not fields & {"ip", "user", "session", "user_agent"}
+
+
+def test_search_open_refuses_other_destinations(client: Client, content: object) -> None:
+    assert client.get("/search/open", {"q": "x", "u": "https://evil.example/"}).status_code == 404
+
+
+def test_api_search(client: Client, content: object) -> None:
+    data = client.get("/api/search", {"q": "勝手に注文", "limit": "3"}).json()
+    assert len(data["results"]) <= 3
+    assert {"kind", "title", "url", "snippet", "score"} <= set(data["results"][0])
+    assert any(
+        "乗っ取" in r["title"] or "身に覚えのない注文" in r["title"] for r in data["results"]
+    )
+
+
+@pytest.mark.parametrize("params,field", [({}, "q"), ({"q": "x", "limit": "0"}, "limit"),
+                                          ({"q": "x", "limit": "abc"}, "limit"), ({"q": "x", "limit": "999"}, "limit")])  # fmt: skip
+def test_api_search_rejects_bad_parameters(
+    client: Client, content: object, params: dict, field: str
+) -> None:
+    response = client.get("/api/search", params)
+    assert response.status_code == 400 and response.json()["error"]["field"] == field
