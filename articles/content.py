@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from . import flowgraph, search, signals
 from .models import (
     FAQ,
     Cause,
@@ -449,7 +450,7 @@ def _write_options(question: Question, options: list[dict[str, Any]]) -> None:
 
 def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
     report = Report()
-    with transaction.atomic():
+    with transaction.atomic(), signals.paused():
         entries = parse(directory)
         for entry in entries:
             label = f"{entry.kind.file}: {entry.slug}"
@@ -469,4 +470,9 @@ def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
             else:
                 _write(entry, obj)
                 report.updated.append(label)
+    if report.created or report.updated:
+        # Signals were paused for the bulk write: bring the index and every worker's flow
+        # graph up to date once.
+        search.rebuild()
+        flowgraph.bump()
     return report

@@ -1,6 +1,9 @@
 """Any change to content or flow data bumps the content version (see `flowgraph`), and the
 search index follows every save and delete of what it indexes."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -34,8 +37,21 @@ WATCHED = (
 )
 
 
+_paused: ContextVar[bool] = ContextVar("signals_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """For bulk writes (load_content): no per-save work; the caller rebuilds once at the end."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def _bump(sender: Any, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _paused.get():
         return
     action = kwargs.get("action")
     if action is not None and not action.startswith("post_"):
@@ -44,17 +60,19 @@ def _bump(sender: Any, **kwargs: Any) -> None:
 
 
 def _index(sender: Any, instance: Any, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _paused.get():
         return
     search.index(instance)
 
 
 def _unindex(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if _paused.get():
+        return
     search.remove(INDEXED[sender], instance.pk)
 
 
 def _index_cause_of(sender: Any, instance: Remedy, **kwargs: Any) -> None:
-    if kwargs.get("raw"):
+    if kwargs.get("raw") or _paused.get():
         return
     cause = Cause.objects.filter(pk=instance.cause_id).first()
     if cause is not None:
