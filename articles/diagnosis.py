@@ -245,6 +245,24 @@ def visible_questions(graph: Graph, answers: Answers) -> list[QuestionNode]:
     return visible
 
 
+def expected_steps(graph: Graph, answers: Answers) -> int:
+    """How many questions this person may still be asked, counting the ones that depend on
+    questions not answered yet (so the count only ever shrinks as they answer)."""
+    visible = visible_questions(graph, answers)
+    open_questions = {q.slug for q in visible if not answers.answered(q)}
+    if not answers.service_option and graph.service_question:
+        open_questions.add(graph.service_question.slug)
+    count = len(visible)
+    for question in graph.questions:
+        if question in visible or not applies_to_service(question.services, answers.service):
+            continue
+        if any(
+            (o := graph.option(slug)) and o.question in open_questions for slug in question.after
+        ):
+            count += 1
+    return count
+
+
 def next_question(graph: Graph, answers: Answers) -> QuestionNode | None:
     return next((q for q in visible_questions(graph, answers) if not answers.answered(q)), None)
 

@@ -235,7 +235,7 @@ def _question_screen(
         path=path,
         heading=question.text,
         step=step,
-        total=len(visible),
+        total=max(step, diagnosis.expected_steps(graph, answers)),
         question=question,
         options=options,
         selected=selected,
