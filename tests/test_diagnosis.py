@@ -275,3 +275,13 @@ def test_any_answers_give_a_ranked_list_without_error(
             or not ranked.cause.services
             or chosen_service in ranked.cause.services
         )
+
+
+def test_expected_steps_count_what_may_come_and_only_shrink(graph: Graph) -> None:
+    def steps(service: str | None, answers: list[str]) -> int:
+        return diagnosis.expected_steps(graph, diagnosis.interpret(graph, service, answers))
+
+    assert steps(None, []) == 4  # service, symptom, device (after "otp"), role (service unknown)
+    assert steps("shop", []) == 3  # the role question is for sellers only
+    assert steps("shop", ["otp"]) == 3
+    assert steps("shop", ["pw"]) == 2
