@@ -1,5 +1,8 @@
 """Test settings: fast hasher, plain static storage, the same database switch as base."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +14,8 @@ STORAGES = {
 }
 ALLOWED_HOSTS = ["*"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tests serve static files from the source folders (no collectstatic needed in a fresh clone).
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="loginhelp-static-"))
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
