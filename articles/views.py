@@ -1,11 +1,15 @@
 """Thin views: parse the request, ask `catalog` for the page's values, render one template."""
 
+from urllib.parse import urlencode, urlsplit
+
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http import HttpRequest as BaseRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url, replace_url
 from django_htmx.middleware import HtmxDetails
 
 from . import api, catalog, flow, flowgraph, outcomes, search, searchlog
@@ -128,8 +132,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "closest": search.closest_faqs(query) if query and not results else [],
     }
-    template = "articles/search.html#results" if partial else "articles/search.html"
-    return render(request, template, context)
+    if not partial:
+        return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html#results", context)
+    # The address follows the typing: one history entry for the search, replaced as it changes.
+    here = reverse("articles:search")
+    url = f"{here}?{urlencode({'q': query})}" if query else here
+    on_search_page = urlsplit(request.htmx.current_url or "").path == here
+    return replace_url(response, url) if on_search_page else push_url(response, url)
 
 
 @require_safe

@@ -283,3 +283,20 @@ def test_api_search_rejects_bad_parameters(
 ) -> None:
     response = client.get("/api/search", params)
     assert response.status_code == 400 and response.json()["error"]["field"] == field
+
+
+def test_typing_pushes_one_history_entry_then_replaces_it(client: Client, content: object) -> None:
+    first = client.get(
+        "/search/",
+        {"q": "停"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/faq/",
+    )
+    assert first["HX-Push-Url"] == "/search/?q=%E5%81%9C"
+    more = client.get(
+        "/search/",
+        {"q": "停止"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/search/?q=%E5%81%9C",
+    )
+    assert more["HX-Replace-Url"] == "/search/?q=%E5%81%9C%E6%AD%A2" and "HX-Push-Url" not in more

@@ -9,7 +9,7 @@ Set `LOGINHELP_SHOTS=/some/dir` to save screenshots of every page and width chec
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -115,16 +115,27 @@ def site(live_server: LiveServer, shipped_content: content_loader.Report) -> str
 
 @pytest.fixture
 def open_tab(browser: Browser) -> Iterator[Callable[..., Tab]]:
-    """Factory: `open_tab(width, bypass_csp=False)` gives a page in a fresh browser context."""
+    """Factory: `open_tab(width, bypass_csp=False, javascript=True, permissions=())` gives a page
+    in a fresh browser context. `javascript=False` is a visitor with JavaScript off;
+    `permissions` are granted to the context (e.g. "clipboard-read", "clipboard-write")."""
     contexts: list[BrowserContext] = []
 
-    def _open(width: int, *, bypass_csp: bool = False) -> Tab:
+    def _open(
+        width: int,
+        *,
+        bypass_csp: bool = False,
+        javascript: bool = True,
+        permissions: Sequence[str] = (),
+    ) -> Tab:
         context = browser.new_context(
             viewport={"width": width, "height": HEIGHT},
             locale="ja-JP",
             bypass_csp=bypass_csp,
+            java_script_enabled=javascript,
         )
         contexts.append(context)
+        if permissions:
+            context.grant_permissions(list(permissions))
         context.add_init_script(CSP_LISTENER)
         tab = Tab(context.new_page())
 
