@@ -3,10 +3,13 @@ support channels. Markdown is rendered once on save into sanitised HTML (`*_html
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from . import markup
 
@@ -19,6 +22,57 @@ class Status(models.TextChoices):
 def normalise_text(value: str) -> str:
     """Text as staff and fixtures both mean it: LF newlines, no surrounding blank space."""
     return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# --- URLs ----------------------------------------------------------------------------------------
+
+# `<slug:slug>` accepts these (Django's SlugConverter); reverse() leaves them as they are.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_MARKER = "slug-placeholder-0"
+_URL_PARTS: dict[tuple[str, str, object], tuple[str, str] | None] = {}
+
+
+def slug_urls(viewname: str) -> Callable[[str], str]:
+    """A function giving `reverse(viewname, args=[slug])` for any slug, without reverse()'s cost
+    for each item of a list.
+
+    reverse() stays the only source of truth: the first use of a view name (per URLconf and
+    script prefix) reverses it with a placeholder slug and keeps what comes before and after
+    the placeholder; the function puts each slug between the two. A slug that reverse() might
+    quote or refuse goes through reverse() itself. (The site's URL patterns are not translated,
+    so the active language does not change them.)
+    """
+    urlconf = get_urlconf()
+    key = (viewname, get_script_prefix(), urlconf or settings.ROOT_URLCONF)
+    try:
+        parts = _URL_PARTS[key]
+    except KeyError:
+        parts = _URL_PARTS[key] = _around_slug(viewname, urlconf)
+    if parts is None:
+        return lambda slug: reverse(viewname, urlconf=urlconf, args=[slug])
+    head, tail = parts
+    is_plain = _SLUG.fullmatch
+
+    def url(slug: str) -> str:
+        if is_plain(slug):
+            return head + slug + tail
+        return reverse(viewname, urlconf=urlconf, args=[slug])
+
+    return url
+
+
+def slug_url(viewname: str, slug: str) -> str:
+    """`reverse(viewname, args=[slug])`, built as `slug_urls` does."""
+    return slug_urls(viewname)(slug)
+
+
+def _around_slug(viewname: str, urlconf: str | None) -> tuple[str, str] | None:
+    try:
+        url = reverse(viewname, urlconf=urlconf, args=[_MARKER])
+    except NoReverseMatch:
+        return None
+    head, found, tail = url.partition(_MARKER)
+    return (head, tail) if found and _MARKER not in tail else None
 
 
 class ContentQuerySet(models.QuerySet):
@@ -102,10 +156,10 @@ class Service(Content):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:service", args=[self.slug])
+        return slug_url("articles:service", self.slug)
 
     def get_contact_url(self) -> str:
-        return reverse("articles:contact_service", args=[self.slug])
+        return slug_url("articles:contact_service", self.slug)
 
 
 class Cause(Publishable):
@@ -140,7 +194,7 @@ class Cause(Publishable):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:cause", args=[self.slug])
+        return slug_url("articles:cause", self.slug)
 
 
 class Remedy(models.Model):
@@ -196,7 +250,7 @@ class FAQ(Publishable):
         return self.question
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:faq", args=[self.slug])
+        return slug_url("articles:faq", self.slug)
 
     @property
     def title(self) -> str:
@@ -227,7 +281,7 @@ class PreventionTip(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:tip", args=[self.slug])
+        return slug_url("articles:tip", self.slug)
 
 
 class SupportChannel(Publishable):
