@@ -227,7 +227,8 @@ def _question_screen(
         hidden.append(("service", answers.service_option.slug))
     hidden += [("a", o.slug) for o in answers.chosen if o.question != question.slug]
     hidden.append(("q", question.slug))
-    events = [("started", "")] if answers.service_option else []
+    # Recorded once, when the flow gets past choosing a service; later questions write nothing.
+    events = [("started", "")] if answers.service_option and step == 2 else []
     return Screen(
         kind="question",
         query=query,
