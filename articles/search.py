@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 
 from django.db import connection, transaction
@@ -32,6 +33,7 @@ MAX_QUERY = 200
 MAX_WORDS = 8
 MAX_ALTERNATIVES = 12
 CANDIDATES = 150
+SNIPPET_SCAN = 1500  # snippets come from the summary or the start of the body
 FIELDS = ("title", "summary", "body")
 FIELD_SCORE = {"title": 30, "summary": 12, "body": 4}
 KIND_SCORE = {"cause": 6, "faq": 2, "tip": 0}
@@ -309,14 +311,20 @@ def score(
     return matched, total + KIND_SCORE.get(entry.kind, 0) * bool(matched)
 
 
+_normalise_char = lru_cache(maxsize=8192)(normalise)
+
+
 def _char_map(text: str) -> tuple[str, list[int]]:
     """Normalise character by character, remembering where each normalised character came from."""
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        piece = normalise(ch)
+        piece = _normalise_char(ch)
         out.append(piece)
-        origin.extend([i] * len(piece))
+        if len(piece) == 1:
+            origin.append(i)
+        else:
+            origin.extend([i] * len(piece))
     return "".join(out), origin
 
 
@@ -352,7 +360,7 @@ def highlight(text: str, needles: Iterable[str]) -> SafeString:
 
 
 def snippet_text(entry: SearchEntry, needles: Sequence[str], width: int = 90) -> str:
-    for text in (entry.summary, entry.body):
+    for text in (entry.summary, entry.body[:SNIPPET_SCAN]):
         spans = _spans(text, needles)
         if spans:
             start = max(0, spans[0][0] - width // 3)
