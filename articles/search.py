@@ -162,19 +162,19 @@ def known_word_chunks(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[t
 SPLIT_BELOW = 3  # a phrase found in fewer documents than this is searched for by its pieces
 
 
-def refine(
-    groups: Sequence[Group], synonyms: dict[str, tuple[str, ...]] | None = None
+def split_phrases(
+    groups: Sequence[Group], found: dict[str, int], synonyms: dict[str, tuple[str, ...]]
 ) -> list[Group]:
-    """Split a word that (almost) nowhere appears into the pieces of the phrase it was typed as.
-    The whole phrase still earns a bonus where it does appear (see `score`)."""
-    synonyms = synonym_map() if synonyms is None else synonyms
+    """Split each word that (almost) nowhere appears (`found`: documents per word) into the
+    pieces of the phrase it was typed as. The whole phrase still earns a bonus where it does
+    appear (see `score`)."""
     refined: list[Group] = []
     for group in groups:
         pieces = phrase_chunks(group.raw) if len(group.word) > 2 else []
         if len(pieces) == 1 and len(group.word) > 3:
             pieces = known_word_chunks(group.word, synonyms) or pieces
         splittable = bool(pieces) and pieces != [(group.raw, "")]
-        if splittable and len(_match(None, [group], True, SPLIT_BELOW, set())) < SPLIT_BELOW:
+        if splittable and found.get(group.word, 0) < SPLIT_BELOW:
             for piece, stem in pieces:
                 part = _group(piece, synonyms)
                 if stem:
@@ -218,7 +218,7 @@ def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tu
                     word_sql.append(f"norm_{column} LIKE %s")
                     params.append(f"%{word}%")
                 else:
-                    word_sql.append(f"string_to_array(grams_{column}, ' ') @> ARRAY[%s]::text[]")
+                    word_sql.append(f"pieces_{column} @> ARRAY[%s]::text[]")
                     params.append(word)
             alt_sql.append("(" + " AND ".join(word_sql) + ")")
         group_sql.append("(" + " OR ".join(alt_sql) + ")")
@@ -274,6 +274,10 @@ class Result:
     title_html: SafeString
     snippet_html: SafeString
     score: int
+
+
+def _all_text(entry: SearchEntry) -> str:
+    return f"{entry.norm_title}\n{entry.norm_summary}\n{entry.norm_body}"
 
 
 def _present(alternative: tuple[str, ...], text: str) -> bool:
@@ -382,18 +386,33 @@ class Results:
         return len(self.results)
 
 
+# Scoring reads the normalised text; the pieces for PostgreSQL's index are never needed here.
+_NOT_READ = ("grams_title", "grams_summary", "grams_body")
+
+
+def _entries(ids: list[int], kinds: Sequence[str] | None) -> list[SearchEntry]:
+    entries = SearchEntry.objects.filter(id__in=ids).defer(*_NOT_READ)
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    return list(entries)
+
+
 def search(query: str | None, limit: int = 20, kinds: Sequence[str] | None = None) -> Results:
     """Published causes, FAQs and tips for a query, best first."""
     cleaned = clean_query(query)
-    typed = parse_query(cleaned)
-    groups = refine(typed)
-    phrases = [g for g in typed if g not in groups]
-    if not groups:
+    synonyms = synonym_map()
+    typed = parse_query(cleaned, synonyms)
+    if not typed:
         return Results(cleaned, (), ())
-    ids = candidates(groups)
-    entries = SearchEntry.objects.filter(id__in=ids)
-    if kinds:
-        entries = entries.filter(kind__in=kinds)
+    entries = _entries(candidates(typed), kinds)
+    found = {
+        g.word: sum(1 for e in entries if any(_present(a, _all_text(e)) for a in g.alternatives))
+        for g in typed
+    }
+    groups = split_phrases(typed, found, synonyms)
+    phrases = [g for g in typed if g not in groups]
+    if phrases:
+        entries = _entries(candidates(groups), kinds)
     scored = []
     for entry in entries:
         matched, points = score(entry, groups, phrases)

@@ -14,13 +14,18 @@ _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("�
 _SMALL_KANA = str.maketrans("ぁぃぅぇぉっゃゅょゎゕゖ", "あいうえおつやゆよわかけ")
 # Long vowel marks and the dashes people type for them, dropped on both sides.
 _LONG_VOWELS = str.maketrans("", "", "ー〜～")
+# One table for all three, applied in a single pass: katakana → hiragana, then small → full size.
+_FOLD: dict[int, int | None] = {
+    **_LONG_VOWELS,
+    **{k: _SMALL_KANA.get(v, v) for k, v in _KATAKANA_TO_HIRAGANA.items()},
+    **_SMALL_KANA,
+}
 _WORD = re.compile(r"[^\W_]+")
 
 
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
-    text = text.translate(_KATAKANA_TO_HIRAGANA)
-    return text.translate(_SMALL_KANA).translate(_LONG_VOWELS)
+    return text.translate(_FOLD)
 
 
 def words(normalised: str) -> list[str]:

@@ -84,6 +84,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets readers and a writer work at once (gunicorn workers); NORMAL sync is safe in WAL.
+    # IMMEDIATE takes the write lock up front, so concurrent writers wait instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
+    )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Big scans start at the table's beginning, so a search gives the same results every time.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"options": "-c synchronize_seqscans=off"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
