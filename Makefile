@@ -75,8 +75,29 @@ test: lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$$CI" = "true" ] || [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
-bench: install services
-	$(PY) bench/pages.py
+# Benchmarks (figures in docs/PERFORMANCE.md): page throughput and weight on SQLite, then search
+# latency on SQLite and PostgreSQL (hence `services`). They measure and never fail on a goal.
+# BENCH_ARGS passes options: `make bench BENCH_ARGS=--quick` (both scripts take --quick);
+# `make bench-search BENCH_ARGS="--db sqlite --sizes 1000,10000"`.
+.PHONY: bench-pages bench-search bench-deps
+bench: install services bench-deps
+	$(PY) bench/pages.py $(BENCH_ARGS)
+	$(PY) bench/search.py $(BENCH_ARGS)
+
+bench-pages: install bench-deps
+	$(PY) bench/pages.py $(BENCH_ARGS)
+
+bench-search: install services
+	$(PY) bench/search.py $(BENCH_ARGS)
+
+# wrk (the load generator of bench/pages.py) comes from Debian; without it the script falls back
+# to a slower Python client.
+bench-deps:
+	@if ! command -v wrk >/dev/null; then \
+		echo "Installing wrk from Debian"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache
