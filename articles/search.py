@@ -173,7 +173,7 @@ def split_phrases(
         pieces = phrase_chunks(group.raw) if len(group.word) > 2 else []
         if len(pieces) == 1 and len(group.word) > 3:
             pieces = known_word_chunks(group.word, synonyms) or pieces
-        splittable = bool(pieces) and pieces != [(group.raw, "")]
+        splittable = [normalise(piece) for piece, _ in pieces] not in ([], [group.word])
         if splittable and found.get(group.word, 0) < SPLIT_BELOW:
             for piece, stem in pieces:
                 part = _group(piece, synonyms)
@@ -391,7 +391,8 @@ _NOT_READ = ("grams_title", "grams_summary", "grams_body")
 
 
 def _entries(ids: list[int], kinds: Sequence[str] | None) -> list[SearchEntry]:
-    entries = SearchEntry.objects.filter(id__in=ids).defer(*_NOT_READ)
+    """The candidates with what scoring reads; the display text comes later, for the winners."""
+    entries = SearchEntry.objects.filter(id__in=ids).defer(*_NOT_READ, "summary", "body")
     if kinds:
         entries = entries.filter(kind__in=kinds)
     return list(entries)
@@ -419,9 +420,18 @@ def search(query: str | None, limit: int = 20, kinds: Sequence[str] | None = Non
         if matched:
             scored.append((-matched, -points, KIND_ORDER.get(entry.kind, 9), entry.title, entry))
     scored.sort(key=lambda row: row[:4])
+    scores = {row[-1].pk: -row[0] * 100 - row[1] for row in scored}
     needles = [w for g in groups for alt in g.alternatives for w in alt]
+    top = [row[-1] for row in scored[:limit]]
+    display = {
+        pk: (summary, body)
+        for pk, summary, body in SearchEntry.objects.filter(id__in=[e.pk for e in top]).values_list(
+            "id", "summary", "body"
+        )
+    }
     results = []
-    for neg_matched, neg_points, *_rest, entry in scored[:limit]:
+    for entry in top:
+        entry.summary, entry.body = display[entry.pk]
         snippet = snippet_text(entry, needles)
         results.append(
             Result(
@@ -432,7 +442,7 @@ def search(query: str | None, limit: int = 20, kinds: Sequence[str] | None = Non
                 snippet=snippet,
                 title_html=highlight(entry.title, needles),
                 snippet_html=highlight(snippet, needles),
-                score=-neg_matched * 100 - neg_points,
+                score=scores[entry.pk],
             )
         )
     return Results(cleaned, tuple(groups), tuple(results))
