@@ -16,7 +16,7 @@ help:
 	@echo "make test  - install and run the whole test suite (browser tests included)"
 	@echo "make dev   - like run, with DEBUG on and auto-reload"
 	@echo "make lint  - ruff and mypy"
-	@echo "make bench - page benchmarks (see docs/PERFORMANCE.md)"
+	@echo "make bench - page and search benchmarks (see docs/PERFORMANCE.md)"
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --user "uv>=0.9"
