@@ -9,9 +9,7 @@ from django.conf import settings
 from . import diagnosis
 from . import search as site_search
 from .diagnosis import Graph
-from .flow import SLUG, BadQuery
-
-MAX_ANSWERS = 40
+from .flow import MAX_ANSWERS, SLUG, BadQuery
 
 
 def diagnose(graph: Graph, service: str | None, answers: str | None) -> dict[str, Any]:

@@ -168,14 +168,6 @@ class Screen:
         return self.query.url(self.path, **changes)
 
     @property
-    def start_url(self) -> str:
-        return self.path
-
-    @property
-    def result_url(self) -> str:
-        return self.url(tried=(), resolved=None, escalate=False)
-
-    @property
     def escalate_url(self) -> str:
         return self.url(escalate=True, resolved=None)
 
@@ -332,8 +324,3 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
         events=events,
         **common,  # type: ignore[arg-type]
     )
-
-
-def remaining_after(progress: Progress, ranking: Ranking) -> int:
-    tried = {r.id for r in progress.tried}
-    return sum(1 for rc in ranking.causes for r in rc.cause.remedies if r.id not in tried)

@@ -135,10 +135,6 @@ class Publishable(Content):
     class Meta:
         abstract = True
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == Status.PUBLISHED
-
 
 class Service(Content):
     name = models.CharField("名前", max_length=60)

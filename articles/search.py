@@ -456,7 +456,8 @@ def closest_faqs(query: str, limit: int = 3) -> list[Result]:
     groups = [Group(p, ((p,),)) for p in sorted(pieces)[:MAX_WORDS]]
     ids = candidates(groups)
     entries = SearchEntry.objects.filter(id__in=ids, kind=SearchEntry.Kind.FAQ)
-    ranked = sorted(entries, key=lambda e: (-score(e, groups)[0], -score(e, groups)[1], e.title))
+    scores = {e.pk: score(e, groups) for e in entries}
+    ranked = sorted(entries, key=lambda e: (-scores[e.pk][0], -scores[e.pk][1], e.title))
     return [
         Result(
             e.kind,
