@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 
+from django.db import connection
 from django.db.models import F, Prefetch
 
 from .diagnosis import (
@@ -36,15 +37,22 @@ from .models import (
 
 _lock = threading.Lock()
 _graph: Graph | None = None
+local_bumps = 0  # bumps made by this process: what it must notice at once (see search.py)
 
 
 def version() -> int:
-    value = ContentVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return value or 0
+    """The content version: one indexed read of one row, asked on every flow step and search,
+    so it skips the ORM's query building."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump() -> None:
     """Mark every worker's graph as stale."""
+    global local_bumps
+    local_bumps += 1
     if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
         ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
 

@@ -15,15 +15,18 @@ title above summary above body, all words above some, causes above other article
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape as _html_escape
 from html import unescape
+from typing import Any
 
 from django.db import connection, transaction
-from django.utils.html import conditional_escape, format_html, format_html_join, strip_tags
-from django.utils.safestring import SafeString
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
 
 from . import flowgraph
 from .models import FAQ, Cause, PreventionTip, SearchEntry, Status, Synonym
@@ -32,8 +35,7 @@ from .textnorm import grams, normalise, words
 MAX_QUERY = 200
 MAX_WORDS = 8
 MAX_ALTERNATIVES = 12
-CANDIDATES = 150
-SNIPPET_SCAN = 1500  # snippets come from the summary or the start of the body
+CANDIDATES = 60  # at least; twice the results asked for when that is more
 FIELDS = ("title", "summary", "body")
 FIELD_SCORE = {"title": 30, "summary": 12, "body": 4}
 KIND_SCORE = {"cause": 6, "faq": 2, "tip": 0}
@@ -49,22 +51,46 @@ def clean_query(raw: str | None) -> str:
     return _CONTROL.sub("", raw or "").strip()[:MAX_QUERY]
 
 
-_synonyms: tuple[int, dict[str, tuple[str, ...]]] | None = None
+@dataclass(frozen=True)
+class _SynonymCache:
+    version: int
+    local_bumps: int
+    checked: float  # time.monotonic() of the last look at the content version
+    terms: dict[str, tuple[str, ...]]
+
+
+_synonyms: _SynonymCache | None = None
+SYNONYMS_MAX_AGE = 1.0  # seconds: how late another worker may notice a staff edit of synonyms
 
 
 def synonym_map() -> dict[str, tuple[str, ...]]:
-    """Normalised term -> every normalised term of its group; rebuilt when content changes."""
+    """Normalised term -> every normalised term of its group; rebuilt when content changes.
+
+    A search checks the content version at most once a second (a round trip to the database
+    saved on nearly every keystroke). An edit made by this process is noticed at once, one made
+    by another worker within a second."""
     global _synonyms
+    cached = _synonyms
+    now = time.monotonic()
+    if (
+        cached is not None
+        and cached.local_bumps == flowgraph.local_bumps
+        and now - cached.checked < SYNONYMS_MAX_AGE
+    ):
+        return cached.terms
+    bumps = flowgraph.local_bumps
     version = flowgraph.version()
-    if _synonyms is None or _synonyms[0] != version:
+    if cached is not None and cached.version == version:
+        terms = cached.terms
+    else:
         groups: dict[str, set[str]] = {}
         for synonym in Synonym.objects.all():
-            terms = {normalise(t) for t in synonym.term_list}
-            terms = {t for t in terms if t}
-            for term in terms:
-                groups.setdefault(term, set()).update(terms)
-        _synonyms = (version, {k: tuple(sorted(v)) for k, v in groups.items()})
-    return _synonyms[1]
+            found = {normalise(t) for t in synonym.term_list}
+            for term in found - {""}:
+                groups.setdefault(term, set()).update(found - {""})
+        terms = {k: tuple(sorted(v)) for k, v in groups.items()}
+    _synonyms = _SynonymCache(version, bumps, now, terms)
+    return terms
 
 
 @dataclass(frozen=True)
@@ -162,19 +188,26 @@ def known_word_chunks(word: str, synonyms: dict[str, tuple[str, ...]]) -> list[t
 SPLIT_BELOW = 3  # a phrase found in fewer documents than this is searched for by its pieces
 
 
+def phrase_pieces(group: Group, synonyms: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """The (piece, stem) pairs a typed phrase splits into, or [] when it is one word."""
+    pieces = phrase_chunks(group.raw) if len(group.word) > 2 else []
+    if len(pieces) == 1 and len(group.word) > 3:
+        pieces = known_word_chunks(group.word, synonyms) or pieces
+    if [normalise(piece) for piece, _ in pieces] in ([], [group.word]):
+        return []
+    return pieces
+
+
 def split_phrases(
     groups: Sequence[Group], found: dict[str, int], synonyms: dict[str, tuple[str, ...]]
 ) -> list[Group]:
-    """Split each word that (almost) nowhere appears (`found`: documents per word) into the
-    pieces of the phrase it was typed as. The whole phrase still earns a bonus where it does
-    appear (see `score`)."""
+    """Split each word that (almost) nowhere appears (`found`: documents per word, counted up to
+    SPLIT_BELOW) into the pieces of the phrase it was typed as. The whole phrase still earns a
+    bonus where it does appear (see `score`)."""
     refined: list[Group] = []
     for group in groups:
-        pieces = phrase_chunks(group.raw) if len(group.word) > 2 else []
-        if len(pieces) == 1 and len(group.word) > 3:
-            pieces = known_word_chunks(group.word, synonyms) or pieces
-        splittable = [normalise(piece) for piece, _ in pieces] not in ([], [group.word])
-        if splittable and found.get(group.word, 0) < SPLIT_BELOW:
+        pieces = phrase_pieces(group, synonyms)
+        if pieces and found.get(group.word, 0) < SPLIT_BELOW:
             for piece, stem in pieces:
                 part = _group(piece, synonyms)
                 if stem:
@@ -186,6 +219,25 @@ def split_phrases(
             refined.append(group)
     unique = {g.word: g for g in refined if g.alternatives}
     return list(unique.values())[:MAX_WORDS]
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An index entry as scoring reads it: plain values, no model instance."""
+
+    pk: int
+    kind: str
+    title: str
+    url: str
+    summary: str
+    body: str
+    norm_title: str
+    norm_summary: str
+    norm_body: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(SearchEntry.Kind(self.kind).label)
 
 
 # --- Index backends -----------------------------------------------------------------------------
@@ -206,58 +258,120 @@ def _fts_expression(column: str | None, groups: Sequence[Group], require_all: bo
     return f"{{{column}}} : ({joined})" if column else joined
 
 
-def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tuple[str, list[str]]:
-    params: list[str] = []
+def _pg_word(column: str, word: str) -> tuple[str, Any]:
+    if len(word) >= 3:  # pg_trgm's GIN index
+        return f"norm_{column} LIKE %s", f"%{word}%"
+    return f"pieces_{column} @> ARRAY[%s]::text[]", word  # the GIN index of short pieces
+
+
+def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tuple[str, list[Any]]:
+    """One condition per group: single words in one `LIKE ANY` (three or more characters) and
+    one `&&` (shorter), multi-word alternatives as ANDs. Few clauses keep planning cheap."""
+    params: list[Any] = []
     group_sql = []
     for group in groups:
+        singles = [alt[0] for alt in group.alternatives if len(alt) == 1]
+        long_words = [f"%{w}%" for w in singles if len(w) >= 3]
+        short_words = [w for w in singles if len(w) < 3]
         alt_sql = []
+        if long_words:
+            alt_sql.append(f"norm_{column} LIKE ANY (%s)")
+            params.append(long_words)
+        if short_words:
+            alt_sql.append(f"pieces_{column} && %s::text[]")
+            params.append(short_words)
         for alt in group.alternatives:
-            word_sql = []
-            for word in alt:
-                if len(word) >= 3:
-                    word_sql.append(f"norm_{column} LIKE %s")
-                    params.append(f"%{word}%")
-                else:
-                    word_sql.append(f"pieces_{column} @> ARRAY[%s]::text[]")
-                    params.append(word)
-            alt_sql.append("(" + " AND ".join(word_sql) + ")")
+            if len(alt) > 1:
+                words_sql = [_pg_word(column, w) for w in alt]
+                alt_sql.append("(" + " AND ".join(sql for sql, _ in words_sql) + ")")
+                params += [param for _, param in words_sql]
         group_sql.append("(" + " OR ".join(alt_sql) + ")")
     return "(" + (" AND " if require_all else " OR ").join(group_sql) + ")", params
 
 
-def _match(
-    column: str | None, groups: Sequence[Group], require_all: bool, limit: int, exclude: set[int]
-) -> list[int]:
-    """Ids of index entries matching in one column (or, for None, in any column)."""
+# What scoring and snippets read: plain values, fetched by the statement that finds candidates.
+_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "url",
+    "summary",
+    "body",
+    "norm_title",
+    "norm_summary",
+    "norm_body",
+)
+
+# PostgreSQL: the summary and body tiers, and the check for whole phrases, use their indexes
+# only. The planner has no statistics for those long columns (migration 0006: matching a pattern
+# against sampled bodies cost more than the query) and would guess how many rows match from the
+# pattern's length; when the guess is high and the truth is none, a sequential scan reads every
+# row to fill the LIMIT (seconds at 100k documents) where the index takes a millisecond. Sent
+# with the query in one round trip, the SET LOCAL lasts for that statement's implicit transaction.
+_INDEX_ONLY = "SET LOCAL enable_seqscan = off; "
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _tier(
+    column: str | None,
+    groups: Sequence[Group],
+    require_all: bool,
+    limit: int,
+    exclude: Sequence[int] = (),
+    kinds: Sequence[str] = (),
+) -> list[Candidate]:
+    """Entries matching in one column (or, for None, in any column), leaving out `exclude`."""
+    table = SearchEntry._meta.db_table
+    columns = ", ".join(f"e.{c}" for c in _COLUMNS)
+    params: list[Any] = []
+    prefix = ""
+    if connection.vendor == "sqlite":
+        sql = (
+            f"SELECT {columns} FROM articles_search_fts JOIN {table} e"
+            " ON e.id = articles_search_fts.rowid WHERE articles_search_fts MATCH %s"
+        )
+        params.append(_fts_expression(column, groups, require_all))
+        if exclude:
+            sql += f" AND articles_search_fts.rowid NOT IN ({_placeholders(exclude)})"
+            params += exclude
+    else:
+        parts = [_pg_condition(c, groups, require_all) for c in ([column] if column else FIELDS)]
+        sql = f"SELECT {columns} FROM {table} e WHERE ({' OR '.join(c for c, _ in parts)})"
+        params += [p for _, ps in parts for p in ps]
+        if exclude:
+            sql += " AND NOT (e.id = ANY(%s))"
+            params.append(list(exclude))
+        prefix = "" if column == "title" else _INDEX_ONLY
+    if kinds:
+        sql += f" AND e.kind IN ({_placeholders(kinds)})"
+        params += kinds
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT rowid FROM articles_search_fts WHERE articles_search_fts MATCH %s LIMIT %s",
-                [_fts_expression(column, groups, require_all), limit + len(exclude)],
-            )
-        else:
-            parts = [
-                _pg_condition(c, groups, require_all) for c in ([column] if column else FIELDS)
-            ]
-            condition = " OR ".join(sql for sql, _ in parts)
-            params = [p for _, ps in parts for p in ps]
-            cursor.execute(
-                f"SELECT id FROM articles_searchentry WHERE {condition} LIMIT %s",
-                [*params, limit + len(exclude)],
-            )
-        return [row[0] for row in cursor.fetchall() if row[0] not in exclude][:limit]
+        cursor.execute(prefix + sql + " LIMIT %s", [*params, limit])
+        if prefix:
+            cursor.nextset()
+        return [Candidate(*row) for row in cursor.fetchall()]
 
 
-def candidates(groups: Sequence[Group], limit: int = CANDIDATES) -> list[int]:
-    found: list[int] = []
-    seen: set[int] = set()
+def count_upto(group: Group, most: int) -> int:
+    """In how many entries (counting no further than `most`) the word appears, in any column."""
+    return len(_tier(None, [group], True, most))
+
+
+def candidates(
+    groups: Sequence[Group], limit: int = CANDIDATES, kinds: Sequence[str] = ()
+) -> list[Candidate]:
+    """Up to `limit` entries, tier by tier: every word in the title, then in the summary, then
+    in the body; then any word, in the same order. A tier that fills the list ends the search."""
+    found: list[Candidate] = []
     for require_all in (True, False) if len(groups) > 1 else (True,):
         for column in FIELDS:
             if len(found) >= limit:
                 return found
-            ids = _match(column, groups, require_all, limit - len(found), seen)
-            found += ids
-            seen.update(ids)
+            seen = [c.pk for c in found]
+            found += _tier(column, groups, require_all, limit - len(found), seen, kinds)
     return found
 
 
@@ -276,16 +390,12 @@ class Result:
     score: int
 
 
-def _all_text(entry: SearchEntry) -> str:
-    return f"{entry.norm_title}\n{entry.norm_summary}\n{entry.norm_body}"
-
-
 def _present(alternative: tuple[str, ...], text: str) -> bool:
     return all(word in text for word in alternative)
 
 
 def score(
-    entry: SearchEntry, groups: Sequence[Group], phrases: Sequence[Group] = ()
+    entry: Candidate, groups: Sequence[Group], phrases: Sequence[Group] = ()
 ) -> tuple[int, int]:
     """(how many query words were found, score). `phrases` are whole phrases that were split
     into pieces: finding one intact is worth its field's score again, and more."""
@@ -315,62 +425,108 @@ def score(
     return matched, total + KIND_SCORE.get(entry.kind, 0) * bool(matched)
 
 
-_normalise_char = lru_cache(maxsize=8192)(normalise)
+# Highlighting works on the display text, so positions must stay those of the display text.
+# Each character is folded on its own, one to one (ア → あ, Ａ → a); the marks that
+# normalisation drops (ー, 〜) stay, and a needle may have them between any two characters.
+_DROPPED = "ー〜～"
 
 
-def _char_map(text: str) -> tuple[str, list[int]]:
-    """Normalise character by character, remembering where each normalised character came from."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        piece = _normalise_char(ch)
-        out.append(piece)
-        if len(piece) == 1:
-            origin.append(i)
-        else:
-            origin.extend([i] * len(piece))
-    return "".join(out), origin
+class _OneToOne(dict[int, str]):
+    """Each character's normalised form where that is one character, else the character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = normalise(char)
+        self[code] = value = folded if len(folded) == 1 else char
+        return value
+
+
+_FOLD_ONE = _OneToOne()
+
+
+@lru_cache(maxsize=512)
+def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern[str]:
+    gap = f"[{_DROPPED}]*"
+    longest_first = sorted(needles, key=len, reverse=True)
+    return re.compile("|".join(gap.join(map(re.escape, n)) + gap for n in longest_first))
 
 
 def _spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
-    norm, origin = _char_map(text)
-    spans: list[tuple[int, int]] = []
-    for needle in {n for n in needles if n}:
-        start = norm.find(needle)
-        while start != -1:
-            end = start + len(needle) - 1
-            spans.append((origin[start], origin[end] + 1))
-            start = norm.find(needle, start + 1)
-    spans.sort()
+    """Where in `text` the (normalised) needles are, as merged (start, end) pairs."""
+    wanted = tuple(sorted({n for n in needles if n}))
+    if not wanted:
+        return []
     merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+    for match in _needle_pattern(wanted).finditer(text.translate(_FOLD_ONE)):
+        start, end = match.span()
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
-            merged.append((s, e))
+            merged.append((start, end))
     return merged
 
 
-def highlight(text: str, needles: Iterable[str]) -> SafeString:
-    """Escaped text with every match in <mark>: the query never reaches the page as HTML."""
-    pieces: list[SafeString] = []
+def escape(text: str) -> SafeString:
+    """HTML-escaped text (as django.utils.html.escape, without its lazy-string wrapper, which
+    costs more than the escaping on the hundreds of short pieces of a result page)."""
+    return mark_safe(_html_escape(text))
+
+
+def _marked(text: str, spans: Iterable[tuple[int, int]]) -> SafeString:
+    pieces: list[str] = []
     pos = 0
-    for start, end in _spans(text, needles):
-        pieces.append(conditional_escape(text[pos:start]))
-        pieces.append(format_html("<mark>{}</mark>", text[start:end]))
+    for start, end in spans:
+        pieces += (escape(text[pos:start]), "<mark>", escape(text[start:end]), "</mark>")
         pos = end
-    pieces.append(conditional_escape(text[pos:]))
-    return format_html_join("", "{}", ((p,) for p in pieces))
+    pieces.append(escape(text[pos:]))
+    return mark_safe("".join(pieces))  # every piece of text above is escaped
 
 
-def snippet_text(entry: SearchEntry, needles: Sequence[str], width: int = 90) -> str:
-    for text in (entry.summary, entry.body[:SNIPPET_SCAN]):
-        spans = _spans(text, needles)
+def highlight(text: str, needles: Iterable[str], normalised: str | None = None) -> SafeString:
+    """Escaped text with every match in <mark>: the query never reaches the page as HTML.
+    `normalised` (the text normalised, when known) spares the work where nothing matches."""
+    if normalised is not None and not any(n and n in normalised for n in needles):
+        return escape(text)
+    return _marked(text, _spans(text, needles))
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    html: SafeString
+
+
+def snippet(entry: Candidate, needles: Sequence[str], width: int = 90) -> Snippet:
+    """About `width` characters of the summary, or else of the body, around the first match,
+    with the matches marked.
+
+    The normalised fields say where the first match is, so only a window of the display text
+    around it is mapped character by character (normalised positions run a little behind, as
+    long vowel marks are dropped; the window allows for that)."""
+    for text, normalised in ((entry.summary, entry.norm_summary), (entry.body, entry.norm_body)):
+        positions = [i for i in (normalised.find(n) for n in needles if n) if i >= 0]
+        if not positions:
+            continue
+        low = max(0, min(positions) - width // 2)
+        spans = _spans(text[low : low + 2 * width], needles)
+        if not spans:  # very far behind: look through the whole text
+            low, spans = 0, _spans(text, needles)
         if spans:
-            start = max(0, spans[0][0] - width // 3)
-            cut = text[start : start + width]
-            return ("…" if start else "") + cut + ("…" if start + width < len(text) else "")
-    return entry.summary[:width] + ("…" if len(entry.summary) > width else "")
+            start = max(0, low + spans[0][0] - width // 3)
+            end = min(len(text), start + width)
+            inside = [
+                (max(s + low, start) - start, min(e + low, end) - start)
+                for s, e in spans
+                if s + low < end and e + low > start
+            ]
+            cut = text[start:end]
+            before, after = ("…" if start else ""), ("…" if end < len(text) else "")
+            return Snippet(
+                before + cut + after,
+                mark_safe(escape(before) + _marked(cut, inside) + escape(after)),
+            )
+    cut = entry.summary[:width] + ("…" if len(entry.summary) > width else "")
+    return Snippet(cut, escape(cut))
 
 
 @dataclass(frozen=True)
@@ -386,63 +542,37 @@ class Results:
         return len(self.results)
 
 
-# Scoring reads the normalised text; the pieces for PostgreSQL's index are never needed here.
-_NOT_READ = ("grams_title", "grams_summary", "grams_body")
-
-
-def _entries(ids: list[int], kinds: Sequence[str] | None) -> list[SearchEntry]:
-    """The candidates with what scoring reads; the display text comes later, for the winners."""
-    entries = SearchEntry.objects.filter(id__in=ids).defer(*_NOT_READ, "summary", "body")
-    if kinds:
-        entries = entries.filter(kind__in=kinds)
-    return list(entries)
-
-
-def search(query: str | None, limit: int = 20, kinds: Sequence[str] | None = None) -> Results:
+def search(query: str | None, limit: int = 20) -> Results:
     """Published causes, FAQs and tips for a query, best first."""
     cleaned = clean_query(query)
     synonyms = synonym_map()
     typed = parse_query(cleaned, synonyms)
     if not typed:
         return Results(cleaned, (), ())
-    entries = _entries(candidates(typed), kinds)
-    found = {
-        g.word: sum(1 for e in entries if any(_present(a, _all_text(e)) for a in g.alternatives))
-        for g in typed
-    }
+    found = {g.word: count_upto(g, SPLIT_BELOW) for g in typed if phrase_pieces(g, synonyms)}
     groups = split_phrases(typed, found, synonyms)
+    entries = candidates(groups, max(CANDIDATES, 2 * limit))
     phrases = [g for g in typed if g not in groups]
-    if phrases:
-        entries = _entries(candidates(groups), kinds)
     scored = []
     for entry in entries:
         matched, points = score(entry, groups, phrases)
         if matched:
             scored.append((-matched, -points, KIND_ORDER.get(entry.kind, 9), entry.title, entry))
     scored.sort(key=lambda row: row[:4])
-    scores = {row[-1].pk: -row[0] * 100 - row[1] for row in scored}
     needles = [w for g in groups for alt in g.alternatives for w in alt]
-    top = [row[-1] for row in scored[:limit]]
-    display = {
-        pk: (summary, body)
-        for pk, summary, body in SearchEntry.objects.filter(id__in=[e.pk for e in top]).values_list(
-            "id", "summary", "body"
-        )
-    }
     results = []
-    for entry in top:
-        entry.summary, entry.body = display[entry.pk]
-        snippet = snippet_text(entry, needles)
+    for matched, points, _, _, entry in scored[:limit]:
+        cut = snippet(entry, needles)
         results.append(
             Result(
                 kind=entry.kind,
-                kind_label=entry.get_kind_display(),
+                kind_label=entry.kind_label,
                 title=entry.title,
                 url=entry.url,
-                snippet=snippet,
-                title_html=highlight(entry.title, needles),
-                snippet_html=highlight(snippet, needles),
-                score=scores[entry.pk],
+                snippet=cut.text,
+                title_html=highlight(entry.title, needles, entry.norm_title),
+                snippet_html=cut.html,
+                score=-matched * 100 - points,
             )
         )
     return Results(cleaned, tuple(groups), tuple(results))
@@ -454,19 +584,18 @@ def closest_faqs(query: str, limit: int = 3) -> list[Result]:
     if not pieces:
         return []
     groups = [Group(p, ((p,),)) for p in sorted(pieces)[:MAX_WORDS]]
-    ids = candidates(groups)
-    entries = SearchEntry.objects.filter(id__in=ids, kind=SearchEntry.Kind.FAQ)
+    entries = candidates(groups, kinds=[SearchEntry.Kind.FAQ])
     scores = {e.pk: score(e, groups) for e in entries}
     ranked = sorted(entries, key=lambda e: (-scores[e.pk][0], -scores[e.pk][1], e.title))
     return [
         Result(
             e.kind,
-            e.get_kind_display(),
+            e.kind_label,
             e.title,
             e.url,
             e.summary,
-            highlight(e.title, []),
-            highlight(e.summary, []),
+            escape(e.title),
+            escape(e.summary),
             0,
         )
         for e in ranked[:limit]

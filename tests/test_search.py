@@ -120,6 +120,44 @@ def test_snippets_mark_matches_and_escape_everything_else(content: object) -> No
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+@pytest.mark.parametrize(
+    "text,needles,expected",
+    [
+        ("パスワードを再設定", ["ぱすわど"], "<mark>パスワード</mark>を再設定"),
+        ("サーバーとサーバ", ["さば"], "<mark>サーバー</mark>と<mark>サーバ</mark>"),
+        ("ＰＷを忘れた", ["pw"], "<mark>ＰＷ</mark>を忘れた"),
+        ("<b>ログイン</b>", ["ろぐいん"], "&lt;b&gt;<mark>ログイン</mark>&lt;/b&gt;"),
+        (
+            "2段階認証と二段階認証",
+            ["2段階", "二段階"],
+            "<mark>2段階</mark>認証と<mark>二段階</mark>認証",
+        ),
+        ("何もない", ["ろぐいん"], "何もない"),
+    ],
+)
+def test_highlight_marks_the_display_text_as_written(
+    text: str, needles: list[str], expected: str
+) -> None:
+    assert str(search.highlight(text, needles)) == expected
+
+
+def test_a_snippet_from_the_body_marks_the_match_and_nothing_is_raw(content: object) -> None:
+    cause = Cause.objects.get(code="C1")
+    cause.body = (
+        "前置き。" * 60
+        + "ここで「ブラウザー <キャッシュ> & Cookie」を削除します。"
+        + "後書き。" * 30
+    )
+    cause.save()
+    result = next(
+        r for r in search.search("キャッシュ削除", limit=30).results if r.title == cause.title
+    )
+    assert "<mark>キャッシュ</mark>" in str(result.snippet_html)
+    html = str(result.snippet_html)
+    assert "&lt;<mark>キャッシュ</mark>&gt; &amp; <mark>Cookie</mark>" in html  # a synonym too
+    assert result.snippet.startswith("…") and result.snippet.endswith("…")
+
+
 def test_drafts_are_not_found(content: object) -> None:
     faq = FAQ.objects.get(slug="otp-not-arriving")
     assert faq.question in titles("ワンタイムパスワード 届きません", limit=5)
