@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape as _html_escape
 from html import unescape
+from itertools import islice, product
 from typing import Any
 
 from django.db import connection, transaction
@@ -264,9 +265,38 @@ def _pg_word(column: str, word: str) -> tuple[str, Any]:
     return f"pieces_{column} @> ARRAY[%s]::text[]", word  # the GIN index of short pieces
 
 
+MAX_COMBINATIONS = 12
+
+
+def _pieces(word: str) -> list[str]:
+    return [word] if len(word) == 1 else [word[i : i + 2] for i in range(len(word) - 1)]
+
+
+def _pg_all_words(column: str, groups: Sequence[Group]) -> tuple[str, list[Any]] | None:
+    """Every word of several groups in one column, as one search of the pieces index per
+    combination of alternatives: the index intersects the pieces' lists itself, skipping
+    through the long ones (2 ms where ANDing a trigram search of ログイン with one of 履歴 took
+    6 ms at 100k documents). `strpos` then checks each word whole. None past MAX_COMBINATIONS."""
+    combinations = list(islice(product(*(g.alternatives for g in groups)), MAX_COMBINATIONS + 1))
+    if len(combinations) > MAX_COMBINATIONS:
+        return None
+    ors: list[str] = []
+    params: list[Any] = []
+    for combination in combinations:
+        needed = [w for alternative in combination for w in alternative]
+        checks = " AND ".join([f"strpos(norm_{column}, %s) > 0"] * len(needed))
+        ors.append(f"(pieces_{column} @> %s::text[] AND {checks})")
+        params += [sorted({p for w in needed for p in _pieces(w)}), *needed]
+    return "(" + " OR ".join(ors) + ")", params
+
+
 def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tuple[str, list[Any]]:
     """One condition per group: single words in one `LIKE ANY` (three or more characters) and
     one `&&` (shorter), multi-word alternatives as ANDs. Few clauses keep planning cheap."""
+    if require_all and len(groups) > 1:
+        combined = _pg_all_words(column, groups)
+        if combined is not None:
+            return combined
     params: list[Any] = []
     group_sql = []
     for group in groups:

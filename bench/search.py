@@ -17,7 +17,7 @@ throwaway PostgreSQL database `bench_search_<pid>_<size>` dropped at the end):
      without spaces that is in no document), warm-up runs and then repeated runs of
      `articles.search.search(query)` next to a plain `icontains` scan (`Q(norm_title__icontains=q)
      | Q(norm_summary__icontains=q) | Q(norm_body__icontains=q)` on SearchEntry, for the
-     normalised query, first 150 ids: as many candidates as the search gathers), in
+     normalised query, first 60 ids: as many candidates as the search gathers), in
      alternation (100 each, fewer for a slow query: see --budget), and their p50/p95 latency.
 Each (database, size) runs in a subprocess of this script, so that DATABASE_URL is set cleanly.
 It prints a table with the goals and PASS/FAIL, and exits 0 whatever the verdicts (it measures).
@@ -57,7 +57,7 @@ SEED = 20261122
 # Goals: p95 at the largest size, and how much p95 may grow from the smallest to the largest.
 P95_GOAL_MS = 20.0
 GROWTH_GOAL = 5.0
-ICONTAINS_LIMIT = 150  # = articles.search.CANDIDATES: the scan gathers as many ids as the search
+ICONTAINS_LIMIT = 60  # = articles.search.CANDIDATES: the scan gathers as many ids as the search
 
 
 @dataclass(frozen=True)
