@@ -15,14 +15,14 @@ title above summary above body, all words above some, causes above other article
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape as _html_escape
 from html import unescape
 from itertools import islice, product
+from time import monotonic
 from typing import Any
 
 from django.db import connection, transaction
@@ -56,7 +56,7 @@ def clean_query(raw: str | None) -> str:
 class _SynonymCache:
     version: int
     local_bumps: int
-    checked: float  # time.monotonic() of the last look at the content version
+    checked: float  # monotonic() at the last look at the content version
     terms: dict[str, tuple[str, ...]]
 
 
@@ -72,7 +72,7 @@ def synonym_map() -> dict[str, tuple[str, ...]]:
     by another worker within a second."""
     global _synonyms
     cached = _synonyms
-    now = time.monotonic()
+    now = monotonic()
     if (
         cached is not None
         and cached.local_bumps == flowgraph.local_bumps
@@ -102,6 +102,22 @@ class Group:
     word: str
     alternatives: tuple[tuple[str, ...], ...]
     raw: str = ""  # as typed (width and case folded, kana untouched): for splitting phrases
+
+    @cached_property
+    def singles(self) -> tuple[str, ...]:
+        return tuple(alt[0] for alt in self.alternatives if len(alt) == 1)
+
+    @cached_property
+    def multis(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(alt for alt in self.alternatives if len(alt) > 1)
+
+    def found_in(self, text: str) -> bool:
+        """Whether any alternative is in the (normalised) text: plain loops, as this runs for
+        every candidate, group and field of a search."""
+        for word in self.singles:
+            if word in text:
+                return True
+        return any(all(word in text for word in alternative) for alternative in self.multis)
 
 
 def _group(raw: str, synonyms: dict[str, tuple[str, ...]]) -> Group:
@@ -276,18 +292,25 @@ def _pg_all_words(column: str, groups: Sequence[Group]) -> tuple[str, list[Any]]
     """Every word of several groups in one column, as one search of the pieces index per
     combination of alternatives: the index intersects the pieces' lists itself, skipping
     through the long ones (2 ms where ANDing a trigram search of ログイン with one of 履歴 took
-    6 ms at 100k documents). `strpos` then checks each word whole. None past MAX_COMBINATIONS."""
+    6 ms at 100k documents). `strpos` then checks each word whole; the index's own results are
+    exact, so the pieces arrays (large in long bodies) are never read back from the rows.
+    None past MAX_COMBINATIONS."""
     combinations = list(islice(product(*(g.alternatives for g in groups)), MAX_COMBINATIONS + 1))
     if len(combinations) > MAX_COMBINATIONS:
         return None
-    ors: list[str] = []
-    params: list[Any] = []
-    for combination in combinations:
-        needed = [w for alternative in combination for w in alternative]
-        checks = " AND ".join([f"strpos(norm_{column}, %s) > 0"] * len(needed))
-        ors.append(f"(pieces_{column} @> %s::text[] AND {checks})")
-        params += [sorted({p for w in needed for p in _pieces(w)}), *needed]
-    return "(" + " OR ".join(ors) + ")", params
+    found = " OR ".join([f"pieces_{column} @> %s::text[]"] * len(combinations))
+    params: list[Any] = [
+        sorted({p for alternative in combination for w in alternative for p in _pieces(w)})
+        for combination in combinations
+    ]
+    checks = []
+    for group in groups:
+        alternatives = []
+        for alternative in group.alternatives:
+            alternatives.append(" AND ".join([f"strpos(norm_{column}, %s) > 0"] * len(alternative)))
+            params += alternative
+        checks.append("(" + " OR ".join(alternatives) + ")")
+    return f"(({found}) AND {' AND '.join(checks)})", params
 
 
 def _pg_condition(column: str, groups: Sequence[Group], require_all: bool) -> tuple[str, list[Any]]:
@@ -420,37 +443,33 @@ class Result:
     score: int
 
 
-def _present(alternative: tuple[str, ...], text: str) -> bool:
-    return all(word in text for word in alternative)
-
-
 def score(
     entry: Candidate, groups: Sequence[Group], phrases: Sequence[Group] = ()
 ) -> tuple[int, int]:
     """(how many query words were found, score). `phrases` are whole phrases that were split
     into pieces: finding one intact is worth its field's score again, and more."""
-    fields = {"title": entry.norm_title, "summary": entry.norm_summary, "body": entry.norm_body}
+    fields = (
+        (entry.norm_title, FIELD_SCORE["title"]),
+        (entry.norm_summary, FIELD_SCORE["summary"]),
+        (entry.norm_body, 0),
+    )
     matched = 0
     total = 0
     for group in groups:
-        best = 0
-        for name in FIELDS:
-            text = fields[name]
-            if any(_present(alt, text) for alt in group.alternatives):
-                best = FIELD_SCORE[name]
-                if name == "body":
+        for text, points in fields:
+            if group.found_in(text):
+                if not points:  # the body: a little more for each mention, up to 4
                     hits = sum(text.count(w) for alt in group.alternatives for w in alt)
-                    best += min(hits, 4)
+                    points = FIELD_SCORE["body"] + min(hits, 4)
+                matched += 1
+                total += points
                 break
-        if best:
-            matched += 1
-            total += best
-    if matched and any(fields["title"].startswith(g.word) for g in groups):
+    if matched and any(entry.norm_title.startswith(g.word) for g in groups):
         total += 2
     for phrase in phrases:
-        for name in FIELDS:
-            if any(_present(alt, fields[name]) for alt in phrase.alternatives):
-                total += FIELD_SCORE[name] + 8
+        for text, points in fields:
+            if phrase.found_in(text):
+                total += (points or FIELD_SCORE["body"]) + 8
                 break
     return matched, total + KIND_SCORE.get(entry.kind, 0) * bool(matched)
 

@@ -6,10 +6,19 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 
 from articles import search
-from articles.models import FAQ, Cause, PreventionTip, SearchLog, Status, Synonym
+from articles.models import (
+    FAQ,
+    Cause,
+    ContentVersion,
+    PreventionTip,
+    SearchLog,
+    Status,
+    Synonym,
+)
 from articles.textnorm import normalise
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +206,24 @@ def test_synonyms_edited_by_staff_take_effect(content: object) -> None:
     assert titles("ずんだもち") == []
     Synonym.objects.create(slug="test-phish", terms="ずんだもち\nフィッシング")
     assert titles("ずんだもち")
+
+
+def test_another_workers_synonym_edit_is_seen_within_a_second(
+    content: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(search, "monotonic", lambda: now[0])
+    Synonym.objects.create(slug="test-phish", terms="ずんだもち\nフィッシング")
+    assert titles("ずんだもち"), "this process's own edit applies at once"
+    # Another worker edits: the row and the content version change in the database, and this
+    # process's signals do not fire (update() sends none).
+    Synonym.objects.filter(slug="test-phish").update(terms="ずんだもち")
+    ContentVersion.objects.filter(pk=1).update(version=F("version") + 1)
+    assert titles("ずんだもち"), "within the second, the cached synonyms still apply"
+    now[0] += search.SYNONYMS_MAX_AGE * 0.9
+    assert titles("ずんだもち"), "still within the second"
+    now[0] += search.SYNONYMS_MAX_AGE * 0.2
+    assert titles("ずんだもち") == [], "after it, the other worker's edit applies"
 
 
 # --- Hostile input -------------------------------------------------------------------------------
