@@ -761,4 +761,16 @@ def rebuild() -> int:
             for obj in queryset:
                 index(obj)
                 count += 1
+        optimise()
     return count
+
+
+def optimise() -> None:
+    """After a bulk load. SQLite: merge the FTS5 index into one segment; rows inserted one by one
+    leave many, and every token of a query is then looked up in each (a search of the shipped
+    40 documents took 1 ms per tier query before, 0.15 ms after)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO articles_search_fts (articles_search_fts) VALUES ('optimize')"
+            )
