@@ -365,3 +365,9 @@ def test_typing_pushes_one_history_entry_then_replaces_it(client: Client, conten
         HTTP_HX_CURRENT_URL="http://testserver/search/?q=%E5%81%9C",
     )
     assert more["HX-Replace-Url"] == "/search/?q=%E5%81%9C%E6%AD%A2" and "HX-Push-Url" not in more
+
+
+@pytest.mark.parametrize("query", ["ぱすわーどわすれた", "パスワードを忘れてしまった", "忘れた"])
+def test_forgetting_a_password_finds_that_faq_first(content: object, query: str) -> None:
+    faq = FAQ.objects.get(slug="forgot-password")
+    assert titles(query, limit=1) == [faq.question]

@@ -14,6 +14,8 @@ CASES = [
     ("OTP こない", "/faq/otp-not-arriving/"),
     ("ﾊﾟｽﾜｰﾄﾞ", "/causes/wrong-email-or-password/"),
     ("パスワード 忘れた", "/faq/forgot-password/"),
+    ("ぱすわーどわすれた", "/faq/forgot-password/"),
+    ("パスワードを忘れてしまった", "/faq/forgot-password/"),
     ("パスワードが違うと言われる", "/causes/wrong-email-or-password/"),
     ("2段階認証 解除", "/faq/seller-central-turn-off-2sv/"),
     ("二段階認証 オフ", "/faq/shopping-turn-off-2sv/"),
