@@ -95,8 +95,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Big scans start at the table's beginning, so a search gives the same results every time.
+    # Client-side parameter binding (Django's default) is kept on purpose: search sends
+    # "SET LOCAL …; SELECT …" in one round trip, which server-side binding cannot carry.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"options": "-c synchronize_seqscans=off"}
+        {"options": "-c synchronize_seqscans=off", "server_side_binding": False}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
