@@ -16,6 +16,8 @@ ALLOWED_HOSTS = ["*"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Tests serve static files from the source folders (no collectstatic needed in a fresh clone).
-STATIC_ROOT = Path(tempfile.mkdtemp(prefix="loginhelp-static-"))
+# WhiteNoise wants STATIC_ROOT to exist: one empty folder, reused by every run (not one per run).
+STATIC_ROOT = Path(tempfile.gettempdir()) / "loginhelp-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
