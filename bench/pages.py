@@ -39,7 +39,6 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +51,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import BARE_PATH  # noqa: E402  (needs ROOT on sys.path)
+from bench.tables import table  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -610,22 +610,6 @@ def versions(use_wrk: bool) -> str:
         if found := re.search(r"wrk (\S+)", out):
             parts.append(f"wrk {found.group(1)}")
     return ", ".join(parts)
-
-
-def width(text: str) -> int:
-    """Columns a string takes in a terminal: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def table(rows: list[list[str]]) -> str:
-    """A Markdown table, aligned for the terminal too."""
-    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "| " + " | ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in rows
-    ]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
 
 
 def kb(n: int) -> str:

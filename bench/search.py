@@ -48,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.tables import table  # noqa: E402
+
 SETTINGS_MODULE = "bench.settings"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
@@ -883,22 +885,6 @@ def run_child(db: str, size: int, url: str, tmp: Path, args: argparse.Namespace)
             k[name] = Timing(**k[name])
         kinds.append(KindResult(**k))
     return RunResult(kinds=kinds, **data)
-
-
-def table(rows: list[list[str]]) -> str:
-    """A Markdown table, aligned in the terminal (East Asian wide characters count as 2)."""
-    import unicodedata
-
-    def width(s: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [
-        "| " + " | ".join(c + " " * (w - width(c)) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in rows
-    ]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
 
 
 def short(n: int) -> str:
