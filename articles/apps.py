@@ -7,7 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "ヘルプ記事"
 
     def ready(self) -> None:
-        from . import checks, signals
+        from . import signals
 
         signals.connect()
-        checks.register()

@@ -10,7 +10,7 @@ does not show, no prefetch machinery, and URLs built without a reverse() per ite
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -20,7 +20,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from .models import FAQ, Cause, PreventionTip, Service, Status, SupportChannel, slug_urls
+from .models import FAQ, Cause, PreventionTip, Service, Status, SupportChannel
 
 Row = dict[str, Any]
 
@@ -43,6 +43,10 @@ HOME = Crumb("ホーム", "/")
 
 def _crumbs(*items: tuple[str, str]) -> list[Crumb]:
     return [HOME, *(Crumb(title, url) for title, url in items)]
+
+
+def slug_urls(viewname: str) -> Callable[[str], str]:
+    return lambda slug: reverse(viewname, args=[slug])
 
 
 def _with_urls(rows: Iterable[Row], viewname: str) -> list[Row]:

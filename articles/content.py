@@ -14,27 +14,24 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 
-from . import flowgraph, search, signals
+from . import signals, version
 from .models import (
     FAQ,
     Cause,
     Content,
-    Option,
-    OptionCause,
     PreventionTip,
-    Question,
     Remedy,
     Service,
     Status,
     SupportChannel,
-    Synonym,
 )
 from .models import normalise_text as text
 
@@ -42,6 +39,11 @@ from .models import normalise_text as text
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+# Sent once after a load that wrote something (signals are paused during the load): the search
+# index rebuilds itself on it.
+loaded = Signal()
 
 
 class ContentError(Exception):
@@ -62,13 +64,70 @@ class Kind:
     # fixture key -> (model field, related model), both by slug
     many: dict[str, tuple[str, type[models.Model]]] = field(default_factory=dict)
     one: dict[str, tuple[str, type[models.Model]]] = field(default_factory=dict)
-    has_remedies: bool = False
-    has_options: bool = False
+    children: Children | None = None  # remedies of a cause, options of a question
+
+
+class Children(Protocol):
+    """Records written as a list inside their parent's entry (remedies, options)."""
+
+    key: str  # the fixture key holding the list
+
+    def of_record(self, obj: Any) -> list[dict[str, Any]]: ...
+
+    def of_entry(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
+
+    def check(
+        self, items: Any, where: str, known: dict[type, set[str]], problems: list[str]
+    ) -> None: ...
+
+    def known(self, items: list[dict[str, Any]]) -> dict[type, set[str]]:
+        """Slugs of child records that other entries may refer to."""
+        ...
+
+    def slugs(self, items: list[dict[str, Any]]) -> list[str]:
+        """Slugs that must be unique across all entries."""
+        ...
+
+    def write(self, obj: Any, items: list[dict[str, Any]]) -> None: ...
+
+
+class Remedies:
+    key = "remedies"
+
+    def of_record(self, obj: Cause) -> list[dict[str, Any]]:
+        return [
+            {"title": text(r.title), "body": text(r.body)}
+            for r in obj.remedies.order_by("order", "pk")
+        ]
+
+    def of_entry(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"title": text(r.get("title", "")), "body": text(r.get("body", ""))} for r in items]
+
+    def check(
+        self, items: Any, where: str, known: dict[type, set[str]], problems: list[str]
+    ) -> None:
+        if not isinstance(items, list):
+            problems.append(f"{where}: 項目 'remedies' はリストで書いてください")
+            return
+        for i, remedy in enumerate(items, 1):
+            if not isinstance(remedy, dict) or not str(remedy.get("title") or "").strip():
+                problems.append(f"{where}: remedies の {i} 番目に 'title' がありません")
+
+    def known(self, items: list[dict[str, Any]]) -> dict[type, set[str]]:
+        return {}
+
+    def slugs(self, items: list[dict[str, Any]]) -> list[str]:
+        return []
+
+    def write(self, obj: Cause, items: list[dict[str, Any]]) -> None:
+        obj.remedies.all().delete()
+        for i, remedy in enumerate(items, 1):
+            Remedy.objects.create(cause=obj, order=i * 10, **remedy)  # save() renders markdown
 
 
 PUBLISHED = {"status": Status.PUBLISHED, "order": 0}
 
-KINDS: tuple[Kind, ...] = (
+KINDS: list[Kind] = [
     Kind(
         "services.yaml",
         Service,
@@ -83,7 +142,7 @@ KINDS: tuple[Kind, ...] = (
         required=("code", "title", "summary"),
         defaults={**PUBLISHED, "urgent": False, "warning": "", "body": ""},
         many={"services": ("services", Service)},
-        has_remedies=True,
+        children=Remedies(),
     ),
     Kind(
         "tips.yaml",
@@ -109,28 +168,17 @@ KINDS: tuple[Kind, ...] = (
         defaults={**PUBLISHED, "methods": "", "url": "", "body": ""},
         one={"service": ("service", Service)},
     ),
-    Kind(
-        "flow.yaml",
-        Question,
-        fields=("kind", "text", "help", "status", "order"),
-        required=("kind", "text"),
-        defaults={**PUBLISHED, "help": ""},
-        many={"services": ("services", Service), "after": ("after", Option)},
-        has_options=True,
-    ),
-    Kind(
-        "synonyms.yaml",
-        Synonym,
-        fields=("terms", "note", "order"),
-        required=("terms",),
-        defaults={"note": "", "order": 0},
-    ),
-)
+]
+
+
+def register(kind: Kind) -> None:
+    """Another app's fixture file (the flow, the synonyms), loaded after those before it."""
+    if all(k.file != kind.file for k in KINDS):
+        KINDS.append(kind)
+
 
 # Fields written as YAML lists and stored as text.
 LIST_FIELDS = {"methods": "、", "terms": "\n"}
-
-OPTION_KEYS = {"slug", "label", "hint", "service", "services", "neutral", "weights", "decisive"}
 
 
 @dataclass
@@ -160,43 +208,9 @@ def snapshot_of_record(kind: Kind, obj: Content) -> dict[str, Any]:
     for key, (attr, _model) in kind.one.items():
         related = getattr(obj, attr)
         snap[key] = related.slug if related else None
-    if isinstance(obj, Question):
-        snap["options"] = [
-            _option_snapshot_of_record(o) for o in obj.options.order_by("order", "pk")
-        ]
-    if isinstance(obj, Cause):
-        snap["remedies"] = [
-            {"title": text(r.title), "body": text(r.body)}
-            for r in obj.remedies.order_by("order", "pk")
-        ]
+    if kind.children:
+        snap[kind.children.key] = kind.children.of_record(obj)
     return snap
-
-
-def _option_snapshot_of_record(option: Option) -> dict[str, Any]:
-    weights = list(option.weights.select_related("cause"))
-    return {
-        "slug": option.slug,
-        "label": text(option.label),
-        "hint": text(option.hint),
-        "service": option.service.slug if option.service else None,
-        "services": sorted(option.services.values_list("slug", flat=True)),
-        "neutral": option.neutral,
-        "weights": {w.cause.slug: w.weight for w in weights},
-        "decisive": sorted(w.cause.slug for w in weights if w.decisive),
-    }
-
-
-def _option_snapshot_of_entry(raw: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "slug": raw["slug"],
-        "label": text(raw.get("label") or ""),
-        "hint": text(raw.get("hint") or ""),
-        "service": raw.get("service"),
-        "services": sorted(raw.get("services") or []),
-        "neutral": bool(raw.get("neutral", False)),
-        "weights": dict(raw.get("weights") or {}),
-        "decisive": sorted(raw.get("decisive") or []),
-    }
 
 
 def _snapshot_of_entry(kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
@@ -211,13 +225,8 @@ def _snapshot_of_entry(kind: Kind, entry: dict[str, Any]) -> dict[str, Any]:
         snap[key] = sorted(merged.get(key) or [])
     for key in kind.one:
         snap[key] = merged.get(key)
-    if kind.has_remedies:
-        snap["remedies"] = [
-            {"title": text(r.get("title", "")), "body": text(r.get("body", ""))}
-            for r in merged.get("remedies") or []
-        ]
-    if kind.has_options:
-        snap["options"] = [_option_snapshot_of_entry(o) for o in merged.get("options") or []]
+    if kind.children:
+        snap[kind.children.key] = kind.children.of_entry(merged.get(kind.children.key) or [])
     return snap
 
 
@@ -251,10 +260,8 @@ def _check_entry(
     kind: Kind, raw: dict[str, Any], where: str, known: dict[type, set[str]], problems: list[str]
 ) -> dict[str, Any] | None:
     allowed = {"slug", *kind.fields, *kind.many, *kind.one}
-    if kind.has_remedies:
-        allowed.add("remedies")
-    if kind.has_options:
-        allowed.add("options")
+    if kind.children:
+        allowed.add(kind.children.key)
     before = len(problems)
     for key in raw:
         if key not in allowed:
@@ -278,16 +285,8 @@ def _check_entry(
                 problems.append(
                     f"{where}: 項目 '{key}': '{ref}' という{model._meta.verbose_name}はありません"
                 )
-    if kind.has_remedies:
-        remedies = raw.get("remedies") or []
-        if not isinstance(remedies, list):
-            problems.append(f"{where}: 項目 'remedies' はリストで書いてください")
-        else:
-            for i, remedy in enumerate(remedies, 1):
-                if not isinstance(remedy, dict) or not str(remedy.get("title") or "").strip():
-                    problems.append(f"{where}: remedies の {i} 番目に 'title' がありません")
-    if kind.has_options:
-        _check_options(raw.get("options"), where, known, problems)
+    if kind.children:
+        kind.children.check(raw.get(kind.children.key), where, known, problems)
     if len(problems) > before:
         return None
     merged = {**kind.defaults, **raw}
@@ -307,42 +306,6 @@ def _check_entry(
     return merged
 
 
-def _check_options(
-    options: Any, where: str, known: dict[type, set[str]], problems: list[str]
-) -> None:
-    if not isinstance(options, list) or not options:
-        problems.append(f"{where}: 項目 'options' に選択肢を1つ以上書いてください")
-        return
-    for i, option in enumerate(options, 1):
-        at = f"{where}: options の {i} 番目"
-        if not isinstance(option, dict):
-            problems.append(f"{at}: 「- slug: ...」の形で書いてください")
-            continue
-        at = f"{at} (slug={option.get('slug', '?')})"
-        for key in option:
-            if key not in OPTION_KEYS:
-                problems.append(f"{at}: 項目 '{key}' は使えません")
-        for name in ("slug", "label"):
-            if not str(option.get(name) or "").strip():
-                problems.append(f"{at}: 項目 '{name}' がありません")
-        weights = option.get("weights") or {}
-        if not isinstance(weights, dict):
-            problems.append(f"{at}: 項目 'weights' は「原因のスラッグ: 重み」の形で書いてください")
-            weights = {}
-        for cause, weight in weights.items():
-            if cause not in known[Cause]:
-                problems.append(f"{at}: 項目 'weights': '{cause}' という原因はありません")
-            if not isinstance(weight, int) or isinstance(weight, bool):
-                problems.append(f"{at}: 項目 'weights': '{cause}' の重みは整数で書いてください")
-        for cause in option.get("decisive") or []:
-            if cause not in known[Cause]:
-                problems.append(f"{at}: 項目 'decisive': '{cause}' という原因はありません")
-        refs = [option["service"]] if option.get("service") else []
-        for ref in [*refs, *(option.get("services") or [])]:
-            if ref not in known[Service]:
-                problems.append(f"{at}: '{ref}' というサービスはありません")
-
-
 def parse(directory: Path = FIXTURES_DIR) -> list[Entry]:
     """Read and validate every fixture file; raise ContentError listing every problem."""
     problems: list[str] = []
@@ -351,14 +314,8 @@ def parse(directory: Path = FIXTURES_DIR) -> list[Entry]:
     for kind, items in raw_by_kind:
         slugs = {str(item.get("slug")) for item in items if item.get("slug")}
         known[kind.model] = slugs | set(kind.model.objects.values_list("slug", flat=True))
-        if kind.has_options:
-            options = {
-                str(o.get("slug"))
-                for item in items
-                for o in (item.get("options") or [])
-                if isinstance(o, dict) and o.get("slug")
-            }
-            known[Option] = options | set(Option.objects.values_list("slug", flat=True))
+        if kind.children:
+            known.update(kind.children.known(items))
 
     entries: list[Entry] = []
     for kind, items in raw_by_kind:
@@ -368,13 +325,15 @@ def parse(directory: Path = FIXTURES_DIR) -> list[Entry]:
             merged = _check_entry(kind, raw, where, known, problems)
             if merged is None:
                 continue
-            option_slugs = [str(o.get("slug")) for o in merged.get("options") or []]
-            for slug in option_slugs:
-                if ("option", slug) in seen:
+            child_slugs = (
+                kind.children.slugs(merged.get(kind.children.key) or []) if kind.children else []
+            )
+            for slug in child_slugs:
+                if ("child", slug) in seen:
                     problems.append(
-                        f"{where}: 選択肢 '{slug}' が {seen[('option', slug)]} と重複しています"
+                        f"{where}: 項目 '{kind.children.key}': '{slug}' が {seen[('child', slug)]} と重複しています"  # type: ignore[union-attr]
                     )
-                seen[("option", slug)] = where
+                seen[("child", slug)] = where
             for unique in ("slug", "code"):
                 if unique in merged:
                     value = str(merged[unique])
@@ -403,49 +362,9 @@ def _write(entry: Entry, obj: Content | None) -> Content:
     obj.save()
     for key, (attr, model) in kind.many.items():
         getattr(obj, attr).set(model._default_manager.filter(slug__in=snap[key]))
-    if isinstance(obj, Question):
-        _write_options(obj, snap["options"])
-    if kind.has_remedies:
-        assert isinstance(obj, Cause)
-        obj.remedies.all().delete()
-        for i, remedy in enumerate(snap["remedies"], 1):
-            Remedy.objects.create(cause=obj, order=i * 10, **remedy)  # save() renders markdown
+    if kind.children:
+        kind.children.write(obj, snap[kind.children.key])
     return obj
-
-
-def _write_options(question: Question, options: list[dict[str, Any]]) -> None:
-    """Update options in place (conditions of later questions point at them), drop the rest."""
-    keep = [o["slug"] for o in options]
-    Option.objects.filter(question=question).exclude(slug__in=keep).delete()
-    services = {s.slug: s for s in Service.objects.all()}
-    causes = {c.slug: c for c in Cause.objects.all()}
-    for i, data in enumerate(options, 1):
-        option, _ = Option.objects.update_or_create(
-            slug=data["slug"],
-            defaults={
-                "question": question,
-                "order": i * 10,
-                "label": data["label"],
-                "hint": data["hint"],
-                "service": services.get(data["service"] or ""),
-                "neutral": data["neutral"],
-            },
-        )
-        option.services.set([services[s] for s in data["services"]])
-        option.weights.all().delete()
-        OptionCause.objects.bulk_create(
-            [
-                OptionCause(
-                    option=option,
-                    cause=causes[slug],
-                    weight=weight,
-                    decisive=slug in data["decisive"],
-                )
-                for slug, weight in data["weights"].items()
-            ]
-        )
-        for slug in set(data["decisive"]) - set(data["weights"]):
-            OptionCause.objects.create(option=option, cause=causes[slug], weight=0, decisive=True)
 
 
 def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
@@ -473,6 +392,6 @@ def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
     if report.created or report.updated:
         # Signals were paused for the bulk write: bring the index and every worker's flow
         # graph up to date once.
-        search.rebuild()
-        flowgraph.bump()
+        loaded.send(sender=Kind, report=report)
+        version.bump()
     return report

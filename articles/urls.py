@@ -15,9 +15,4 @@ urlpatterns = [
     path("tips/<slug:slug>/", views.tip, name="tip"),
     path("contact/", views.contact_index, name="contact"),
     path("contact/<slug:slug>/", views.contact, name="contact_service"),
-    path("diagnose/", views.diagnose, name="diagnose"),
-    path("api/diagnose", views.api_diagnose, name="api_diagnose"),
-    path("search/", views.search_page, name="search"),
-    path("search/open", views.search_open, name="search_open"),
-    path("api/search", views.api_search, name="api_search"),
 ]

@@ -666,13 +666,13 @@ def runs_within(seconds: float, reps: int, budget: float) -> int:
 
 
 def measure(reps: int, warmup: int, want_explain: bool, budget: float) -> list[KindResult]:
+    from articles.textnorm import normalise
     from django.db import connection
     from django.db.models import Q
     from django.test.utils import CaptureQueriesContext
 
     from articles import search
     from articles.models import SearchEntry
-    from articles.textnorm import normalise
 
     timer = SqlTimer()
     results = []

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles import views
 from articles.sitemaps import SITEMAPS
+
+from . import views
 
 admin.site.site_header = "ログインヘルプ 管理"
 admin.site.site_title = "ログインヘルプ 管理"
@@ -14,10 +15,13 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("diagnosis.urls")),
+    path("", include("search.urls")),
+    path("", include("feedback.urls")),
     path("", include("articles.urls")),
 ]
 
-handler400 = "articles.errors.bad_request"
-handler403 = "articles.errors.permission_denied"
-handler404 = "articles.errors.page_not_found"
-handler500 = "articles.errors.server_error"
+handler400 = "helpcenter.errors.bad_request"
+handler403 = "helpcenter.errors.permission_denied"
+handler404 = "helpcenter.errors.page_not_found"
+handler500 = "helpcenter.errors.server_error"

@@ -6,30 +6,20 @@ import pytest
 from django.core.cache import cache
 
 from articles import content as content_loader
-from articles import flowgraph, search
-from articles.models import (
-    FAQ,
-    Cause,
-    ContentVersion,
-    PreventionTip,
-    Question,
-    SearchEntry,
-    Service,
-    SupportChannel,
-    Synonym,
-)
+from articles import version
+from articles.models import FAQ, Cause, ContentVersion, PreventionTip, Service, SupportChannel
+from diagnosis.models import Question
+from search.models import SearchEntry, Synonym
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Each test starts from what the database holds, not from another test's memory."""
     cache.clear()
-    flowgraph._graph = None
-    search._synonyms = None
+    version.reset()
     yield
     cache.clear()
-    flowgraph._graph = None
-    search._synonyms = None
+    version.reset()
 
 
 @pytest.fixture(scope="session")

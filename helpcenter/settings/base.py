@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "articles",
+    "diagnosis",
+    "search",
+    "feedback",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "helpcenter.urls"
@@ -71,7 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "helpcenter.context_processors.site",
             ],
         },
     }
@@ -171,4 +175,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-CSRF_FAILURE_VIEW = "articles.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "helpcenter.errors.csrf_failure"
+
+# Rate limits of what visitors send (django-ratelimit): counted in the default cache, so with
+# several app servers CACHE_URL must point at the shared Redis. Behind a proxy, name the header
+# that carries the client's address (for example HTTP_X_REAL_IP); by default REMOTE_ADDR.
+RATELIMIT_VIEW = "helpcenter.errors.too_many_requests"
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+LOCALE_PATHS = [BASE_DIR / "locale"]

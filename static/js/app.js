@@ -2,6 +2,47 @@
 (function () {
   "use strict";
 
+  // Beacons: a page reports, once, that it was shown (a flow step, a search) or that a search
+  // result was opened. Pages never record anything on GET; without JavaScript nothing is sent.
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.dataset.hxHeaders || "{}")["X-CSRFToken"] || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function sendBeacon(data) {
+    var url = document.body.dataset.beaconUrl;
+    if (!url || !data) return;
+    var body = new URLSearchParams(data);
+    body.append("csrfmiddlewaretoken", csrfToken());
+    if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+    if (window.fetch) {
+      fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true }).catch(
+        function () {}
+      );
+    }
+  }
+
+  function reportShown(root) {
+    var scope = root || document;
+    var found = Array.prototype.slice.call(scope.querySelectorAll("[data-beacon]"));
+    if (scope.dataset && scope.dataset.beacon) found.unshift(scope);
+    found.forEach(function (element) {
+      if (element.dataset.beaconSent) return;
+      element.dataset.beaconSent = "1";
+      sendBeacon(element.dataset.beacon);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target && event.target.closest && event.target.closest("#search-results a.result-title");
+    var results = document.getElementById("search-results");
+    if (!link || !results || !results.dataset.query) return;
+    sendBeacon("event=click&query=" + encodeURIComponent(results.dataset.query));
+  });
+
   // After htmx swaps a step of the guided flow: update the title, move focus to the new
   // heading and announce the change to screen readers.
   function settleStep(root) {
@@ -21,6 +62,7 @@
       }, 50);
     }
     enableCopyButtons(step);
+    reportShown(step);
   }
 
   // "まとめをコピー": shown only where the clipboard can be used; the text stays selectable.
@@ -77,5 +119,6 @@
   });
   document.addEventListener("DOMContentLoaded", function () {
     enableCopyButtons(document);
+    reportShown(document);
   });
 })();

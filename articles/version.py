@@ -1,0 +1,96 @@
+"""The content version: one number that changes whenever content or flow data changes.
+
+It is the one thing every cache of content keys on (the flow graph, the search synonyms, later
+the page cache). Every save or delete of content bumps it (see each app's `signals.py`); every
+worker compares the version its caches were built from with the database's and rebuilds what
+is stale.
+
+    current()      the version in the database
+    bump()         mark every worker's caches stale
+    Cached(build)  a value built from the content, rebuilt when the version changes
+    reset()        forget every cached value (tests)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from time import monotonic
+from typing import Generic, TypeVar
+
+from django.db import connection
+from django.db.models import F
+
+from .models import ContentVersion
+
+T = TypeVar("T")
+
+_local_bumps = 0  # bumps made by this process: what its caches must notice at once
+_caches: list[Cached[object]] = []
+
+
+def current() -> int:
+    """One indexed read of one row, asked on every flow step and many searches, so it skips
+    the ORM's query building."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {ContentVersion._meta.db_table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def bump() -> None:
+    """Mark every worker's caches as stale."""
+    global _local_bumps
+    _local_bumps += 1
+    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def reset() -> None:
+    """Forget every cached value, so the next use rebuilds from the database (for tests)."""
+    for cache in _caches:
+        cache.clear()
+
+
+class Cached(Generic[T]):
+    """A value built from the content and rebuilt when the content version changes.
+
+    `max_age` is how long (seconds) a worker may go on using the value before it asks the
+    database for the version again: 0 asks on every use. A bump made by this process is
+    noticed at once whatever `max_age` is; one made by another worker within `max_age`.
+    """
+
+    def __init__(self, build: Callable[[int], T], max_age: float = 0.0) -> None:
+        self._build = build
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._version = -1
+        self._bumps = -1
+        self._checked = 0.0
+        _caches.append(self)  # type: ignore[arg-type]
+
+    def get(self) -> T:
+        now = monotonic()
+        value = self._value
+        if (
+            value is not None
+            and self._max_age
+            and self._bumps == _local_bumps
+            and now - self._checked < self._max_age
+        ):
+            return value
+        bumps = _local_bumps
+        wanted = current()
+        with self._lock:
+            if self._value is None or self._version != wanted:
+                self._value = self._build(wanted)
+                self._version = wanted
+            self._bumps, self._checked = bumps, now
+            return self._value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value = None
+            self._version = -1
+            self._bumps = -1

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "diagnosis"
+
+urlpatterns = [
+    path("diagnose/", views.diagnose, name="diagnose"),
+    path("api/diagnose", views.api_diagnose, name="api_diagnose"),
+]

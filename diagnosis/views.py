@@ -1,0 +1,50 @@
+"""The guided flow's screens: parse the query with a form, ask `flow` for the screen, render.
+
+Showing a step never writes; the answer POSTs are `feedback.views.flow_answer`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from helpcenter.errors import bad_request_page, json_error
+
+from . import api, flow, graph
+from .forms import ApiDiagnoseForm, FlowQueryForm
+
+
+def render_screen(request: HttpRequest, screen: flow.Screen) -> HttpResponse:
+    """A step: the whole page, or for htmx (not a history restore) the step alone."""
+    htmx: Any = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "diagnosis/diagnose.html#step" if partial else "diagnosis/diagnose.html"
+    return render(request, template, {"screen": screen})
+
+
+@require_safe
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def diagnose(request: HttpRequest) -> HttpResponse:
+    form = FlowQueryForm(request.GET)
+    if not form.is_valid():
+        return bad_request_page(request, form.first_error()[1])
+    screen = flow.screen(graph.current(), form.query(), reverse("diagnosis:diagnose"))
+    return render_screen(request, screen)
+
+
+@require_safe
+def api_diagnose(request: HttpRequest) -> JsonResponse:
+    form = ApiDiagnoseForm(request.GET)
+    if not form.is_valid():
+        return json_error(*form.first_error())
+    try:
+        payload = api.diagnose(
+            graph.current(), form.cleaned_data["service"], form.cleaned_data["answers"]
+        )
+    except api.BadQuery as exc:
+        return json_error(exc.field, exc.message)
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,101 @@
+"""What visitors do, recorded by POST only: the flow's answer buttons and the pages' beacon.
+
+Both are bounded: CSRF, a per-client rate limit (django-ratelimit; a Japanese 429, see
+`helpcenter.errors.too_many_requests`), a signed flow id (a forged or old one records nothing),
+each event once per flow and at most `outcomes.MAX_EVENTS` per flow. Crawlers and prefetches
+record nothing. Visitors without JavaScript send no beacon: their page views are not counted,
+their answers are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
+from django_ratelimit.decorators import ratelimit
+
+from diagnosis import flow, graph
+from diagnosis.forms import FlowAnswerForm
+from diagnosis.views import render_screen
+from helpcenter.errors import bad_request_page
+from search.engine import search
+
+from . import outcomes, searchlog
+from .forms import FLOW_EVENTS, BeaconForm
+
+RATE = "30/m"  # POSTs per client and minute: a person clicks far less, a script is stopped
+_BOTS = re.compile(r"bot|crawl|spider|slurp|preview|fetch|monitor|headless", re.IGNORECASE)
+
+
+def _recordable(request: HttpRequest) -> bool:
+    """Crawlers and prefetches record nothing."""
+    purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
+    return "prefetch" not in purpose.lower() and not _BOTS.search(
+        request.headers.get("User-Agent", "")
+    )
+
+
+def _answer_events(screen: flow.Screen, action: str, remedy: int | None) -> list[tuple[str, str]]:
+    """The events of an answer that led to `screen`; none for a remedy the flow never offered."""
+    if screen.ranking is None:
+        return []
+    offered = {r.id for rc in screen.ranking.causes for r in rc.cause.remedies}
+    if remedy is not None and remedy not in offered:
+        return []
+    events = [("started", ""), ("answered", "")]
+    if action == "unresolved":
+        events.append(("tried", str(remedy)))
+    elif action == "resolved":
+        events.append(("resolved", str(remedy)))
+    if screen.kind == "escalate":
+        events.append(("escalated", ""))
+    return events
+
+
+@require_POST
+@ratelimit(key="ip", rate=RATE, method="POST", block=True, group="feedback")
+def flow_answer(request: HttpRequest) -> HttpResponse:
+    """「解決した」「解決しない」「問い合わせ」: record, then show the next step (303 to its URL,
+    or for htmx the step itself with that URL pushed)."""
+    form = FlowAnswerForm(request.POST)
+    if not form.is_valid():
+        return bad_request_page(request, form.first_error()[1])
+    action, remedy = form.cleaned_data["action"], form.cleaned_data["remedy"]
+    after = form.query().after(action, remedy)
+    path = reverse("diagnosis:diagnose")
+    screen = flow.screen(graph.current(), after, path)
+    token = form.flow_token
+    if token and _recordable(request):
+        events = _answer_events(screen, action, remedy)
+        outcomes.record(token, screen.answers.service, screen.answers.slugs, events)
+    url = after.url(path)
+    htmx: Any = getattr(request, "htmx", None)
+    if htmx:
+        return push_url(render_screen(request, screen), url)
+    return HttpResponseRedirect(url, status=303)
+
+
+@require_POST
+@ratelimit(key="ip", rate=RATE, method="POST", block=True, group="feedback")
+def beacon(request: HttpRequest) -> HttpResponse:
+    """A page reports that it was shown: a flow step, a search, a click on a search result."""
+    form = BeaconForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    if not _recordable(request):
+        return HttpResponse(status=204)
+    event, query = form.cleaned_data["event"], form.cleaned_data["query"]
+    if event in FLOW_EVENTS:
+        token = flow.flow_token(form.cleaned_data["f"] or "")
+        screen = flow.screen(graph.current(), form.query(), reverse("diagnosis:diagnose"))
+        if token and screen.beacon == event:  # only what that step really reports
+            outcomes.record(token, screen.answers.service, screen.answers.slugs, [(event, "")])
+    elif event == "search" and query:
+        searchlog.searched(query, len(search(query, limit=1)))
+    elif event == "click" and query:
+        searchlog.clicked(query)
+    return HttpResponse(status=204)

@@ -1,0 +1,63 @@
+"""Japanese error pages (JSON under /api/). They render without touching the database, so they
+work when it is down."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+
+def _page(request: HttpRequest | None, template: str, status: int) -> HttpResponse:
+    return HttpResponse(render_to_string(template, request=request), status=status)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(field: str, message: str, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"error": {"field": field, "message": message}},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def bad_request_page(request: HttpRequest, reason: str) -> HttpResponse:
+    """A 400 that says what was wrong with the request."""
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _page(request, "400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _page(request, "403.html", 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _page(request, "404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: a broken context processor or database must not break the 500 page.
+    return _page(None, "500.html", 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _page(request, "403_csrf.html", 403)
+
+
+def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """django-ratelimit's view (RATELIMIT_VIEW): the client sent too much, too fast."""
+    if _is_api(request):
+        response: HttpResponse = json_error(
+            "", _("Too many requests. Please wait a minute and try again."), status=429
+        )
+    else:
+        response = _page(request, "429.html", 429)
+    response["Retry-After"] = "60"
+    return response

@@ -1,0 +1,42 @@
+"""What search accepts: `q` (cut to 200 characters, never refused) and, for the API, `limit`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .engine import clean_query
+
+
+class QueryField(forms.CharField):
+    """Control characters dropped, cut to the longest query searched; never an error."""
+
+    def to_python(self, value: Any) -> str:
+        return clean_query(str(value) if value is not None else "")
+
+
+class SearchForm(forms.Form):
+    q = QueryField(required=False)
+
+
+class ApiSearchForm(forms.Form):
+    q = QueryField(error_messages={"required": _("Give a search term in q.")})
+    limit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=50,
+        error_messages={
+            "invalid": _("limit must be a whole number from 1 to 50."),
+            "min_value": _("limit must be a whole number from 1 to 50."),
+            "max_value": _("limit must be a whole number from 1 to 50."),
+        },
+    )
+
+    def clean_limit(self) -> int:
+        return self.cleaned_data["limit"] or 10
+
+    def first_error(self) -> tuple[str, str]:
+        name, errors = next(iter(self.errors.items()))
+        return name, str(errors[0])

@@ -1,0 +1,82 @@
+"""Production settings refuse to start without secrets and pass `check --deploy`; errors are Japanese."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client, override_settings
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "helpcenter.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "env,missing",
+    [
+        ({"ALLOWED_HOSTS": "help.example.jp"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_without_its_secrets(env: dict[str, str], missing: str) -> None:
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+
+
+def test_check_deploy_is_clean_under_production_settings() -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={"SECRET_KEY": "k" * 30 + "Z9#-random-" + "q" * 30, "ALLOWED_HOSTS": "help.example.jp"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.urls_boom")
+def test_a_server_error_gets_the_japanese_500_page() -> None:
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.html["lang"] == "ja"
+    assert "エラーが発生しました" in soup.h1.get_text()
+
+
+@pytest.mark.django_db
+def test_a_bad_host_gets_the_japanese_400_page(client: Client) -> None:
+    with override_settings(ALLOWED_HOSTS=["help.example.jp"]):
+        response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "リクエストを処理できません" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_post_without_csrf_token_gets_the_japanese_403_page() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "送信を受け付けられませんでした" in response.content.decode()
