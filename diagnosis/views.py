@@ -11,8 +11,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
+from django_ratelimit.decorators import ratelimit
 
-from helpcenter.errors import bad_request_page, json_error
+from helpcenter.errors import API_RATE, bad_request_page, json_error
 
 from . import api, flow, graph
 from .forms import ApiDiagnoseForm, FlowQueryForm
@@ -37,6 +38,7 @@ def diagnose(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@ratelimit(key="ip", rate=API_RATE, block=True, group="api")
 def api_diagnose(request: HttpRequest) -> JsonResponse:
     form = ApiDiagnoseForm(request.GET)
     if not form.is_valid():

@@ -28,7 +28,7 @@ from . import outcomes, searchlog
 from .forms import FLOW_EVENTS, BeaconForm
 
 RATE = "30/m"  # POSTs per client and minute: a person clicks far less, a script is stopped
-_BOTS = re.compile(r"bot|crawl|spider|slurp|preview|fetch|monitor|headless", re.IGNORECASE)
+_BOTS = re.compile(r"bot|crawl|spider|slurp|preview|monitor", re.IGNORECASE)
 
 
 def _recordable(request: HttpRequest) -> bool:

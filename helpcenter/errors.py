@@ -9,6 +9,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 
+API_RATE = "120/m"  # API requests per client and minute (django-ratelimit), shared by /api/*
+
+
 def _page(request: HttpRequest | None, template: str, status: int) -> HttpResponse:
     return HttpResponse(render_to_string(template, request=request), status=status)
 

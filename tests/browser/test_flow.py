@@ -365,7 +365,7 @@ def test_every_step_kind_is_accessible(
 
     page.get_by_role("link", name="まだ解決していなかった場合は、対処法の続きに戻る").click()
     expect_swapped_step(page, RESULT)
-    page.get_by_role("link", name="試さずに、公式サポートへの問い合わせ方法を見る").click()
+    page.get_by_role("button", name="試さずに、公式サポートへの問い合わせ方法を見る").click()
     expect_swapped_step(page, ESCALATE)
     expect(page.get_by_role("button", name="まとめをコピー")).to_be_visible()
     assert_accessible(page, "escalation")
@@ -374,7 +374,7 @@ def test_every_step_kind_is_accessible(
 
 
 def is_flow_document(response: Response) -> bool:
-    return response.request.is_navigation_request() and "/diagnose/" in response.url
+    return response.request.is_navigation_request() and urlsplit(response.url).path == "/diagnose/"
 
 
 @contextmanager
@@ -419,7 +419,7 @@ def test_flow_without_javascript(site: str, open_tab: OpenTab) -> None:
     assert len(params(page)["tried"]) == 1
 
     with full_page_load(page):
-        page.get_by_role("link", name="試さずに、公式サポートへの問い合わせ方法を見る").click()
+        page.get_by_role("button", name="試さずに、公式サポートへの問い合わせ方法を見る").click()
     expect(page.locator("h1")).to_have_text(ESCALATE)
     summary = page.get_by_label("状況のまとめ（サービス、症状、試したこと）")
     expect(summary).to_be_visible()
