@@ -48,7 +48,7 @@ def watch(*watched: type[models.Model]) -> None:
         post_save.connect(_bump, sender=model, dispatch_uid=f"bump-{name}-save")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"bump-{name}-delete")
         for field in model._meta.many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             m2m_changed.connect(_bump, sender=through, dispatch_uid=f"bump-m2m-{name}-{field.name}")
 
 

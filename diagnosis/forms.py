@@ -101,7 +101,7 @@ class FlowQueryForm(NamedErrors):
     resolved = OneValue(pattern=REMEDY_ID)
     escalate = OneValue()
 
-    def query(self) -> FlowQuery:
+    def flow_query(self) -> FlowQuery:
         data = self.cleaned_data
         flow_id = data["f"] if flow_token(data["f"]) else new_flow_id()
         return FlowQuery(

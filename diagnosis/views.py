@@ -33,7 +33,7 @@ def diagnose(request: HttpRequest) -> HttpResponse:
     form = FlowQueryForm(request.GET)
     if not form.is_valid():
         return bad_request_page(request, form.first_error()[1])
-    screen = flow.screen(graph.current(), form.query(), reverse("diagnosis:diagnose"))
+    screen = flow.screen(graph.current(), form.flow_query(), reverse("diagnosis:diagnose"))
     return render_screen(request, screen)
 
 

@@ -65,7 +65,7 @@ def flow_answer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return bad_request_page(request, form.first_error()[1])
     action, remedy = form.cleaned_data["action"], form.cleaned_data["remedy"]
-    after = form.query().after(action, remedy)
+    after = form.flow_query().after(action, remedy)
     path = reverse("diagnosis:diagnose")
     screen = flow.screen(graph.current(), after, path)
     token = form.flow_token
@@ -91,7 +91,7 @@ def beacon(request: HttpRequest) -> HttpResponse:
     event, query = form.cleaned_data["event"], form.cleaned_data["query"]
     if event in FLOW_EVENTS:
         token = flow.flow_token(form.cleaned_data["f"] or "")
-        screen = flow.screen(graph.current(), form.query(), reverse("diagnosis:diagnose"))
+        screen = flow.screen(graph.current(), form.flow_query(), reverse("diagnosis:diagnose"))
         if token and screen.beacon == event:  # only what that step really reports
             outcomes.record(token, screen.answers.service, screen.answers.slugs, [(event, "")])
     elif event == "search" and query:

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-
 API_RATE = "120/m"  # API requests per client and minute (django-ratelimit), shared by /api/*
 
 

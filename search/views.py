@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
+from django_ratelimit.decorators import ratelimit
 
-from helpcenter.errors import json_error
+from helpcenter.errors import API_RATE, json_error
 
 from .engine import closest_faqs, search
 from .forms import ApiSearchForm, SearchForm
@@ -50,6 +51,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@ratelimit(key="ip", rate=API_RATE, block=True, group="api")
 def api_search(request: HttpRequest) -> JsonResponse:
     form = ApiSearchForm(request.GET)
     if not form.is_valid():

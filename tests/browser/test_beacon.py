@@ -15,7 +15,9 @@ from .tabs import Tab
 pytestmark = pytest.mark.browser
 
 OpenTab = Callable[..., Tab]
-RESULT_URL = "/diagnose/?service=seller-central&a=code-not-arriving&a=changed-nothing&a=new-device-no"
+RESULT_URL = (
+    "/diagnose/?service=seller-central&a=code-not-arriving&a=changed-nothing&a=new-device-no"
+)
 
 
 def wait_for(page: Page, condition: Callable[[], bool], what: str) -> None:

@@ -106,7 +106,7 @@ def test_htmx_answer_gets_the_next_step_and_its_url(client: Client, content: obj
 def test_forged_or_missing_flow_ids_and_unknown_fixes_record_nothing(
     client: Client, content: object
 ) -> None:
-    pairs, remedy = result_state(client)
+    pairs, _ = result_state(client)
     forged = [(k, "0123456789abcdef" if k == "f" else v) for k, v in pairs]
     assert post_answer(client, forged, "unresolved").status_code == 303
     no_id = [(k, v) for k, v in pairs if k != "f"]
@@ -171,9 +171,7 @@ def test_a_burst_of_api_calls_meets_a_json_429(client: Client, content: object) 
 
 
 def beacon(client: Client, data: str, **headers: str):
-    return client.post(
-        "/beacon", data, content_type="application/x-www-form-urlencoded", **headers
-    )
+    return client.post("/beacon", data, content_type="application/x-www-form-urlencoded", **headers)
 
 
 def test_a_result_view_is_reported_by_the_pages_beacon(client: Client, content: object) -> None:

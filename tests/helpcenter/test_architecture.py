@@ -33,7 +33,7 @@ def modules() -> list[Path]:
 def imports(path: Path) -> list[tuple[str, list[str]]]:
     """(module, names) for every import in the file, relative ones made absolute."""
     package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
-    found = []
+    found: list[tuple[str, list[str]]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found += [(alias.name, []) for alias in node.names]
