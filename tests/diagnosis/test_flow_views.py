@@ -14,6 +14,7 @@ from articles.models import Cause
 from diagnosis.flow import flow_token
 from diagnosis.models import Option, Question
 from feedback.models import FlowEvent
+from tests.diagnosis import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -296,3 +297,21 @@ def test_api_rejects_bad_input_with_a_json_error_naming_the_field(
     response = client.get(f"/api/diagnose?{query}")
     assert response.status_code == 400
     assert response.json()["error"]["field"] == field
+
+
+def test_a_question_staff_add_is_asked_and_weighs_its_cause(
+    client: Client, content: object
+) -> None:
+    cause = Cause.objects.get(code="C7")
+    added = factories.question(text="ルーターを再起動しましたか？")
+    yes = factories.option(added, weights={cause: 40}, label="まだ再起動していない")
+    factories.option(added, neutral=True, label="わからない")
+    _url, soup = walk(client, "shopping", ["captcha-failing"], ["new-device-no"])
+    for _ in range(10):
+        if soup.h1.get_text(strip=True) == added.text:
+            break
+        last = soup.select(".options input")[-1]  # the shipped questions end with "don't know"
+        _url, soup = submit(client, question_form(soup), [last["value"]])
+    _url, soup = submit(client, question_form(soup), [yes.slug])
+    assert soup.select_one(".current-cause a")["href"] == cause.get_absolute_url()
+    assert yes.label in soup.select("ol.ranking > li")[0].select_one(".reasons").get_text()
