@@ -143,7 +143,10 @@ class Screen:
     @property
     def beacon_data(self) -> str:
         """What the page's script posts to the beacon once the step is shown."""
-        return urlencode([("event", self.beacon), *self.state]) if self.beacon else ""
+        if not self.beacon:
+            return ""
+        # The answers only: the same for every fix tried, so the page reports the result once.
+        return urlencode([("event", self.beacon), *self.query.params(tried=(), resolved=None)])
 
 
 def _answered_steps(

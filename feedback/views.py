@@ -27,7 +27,7 @@ from search.engine import search
 from . import outcomes, searchlog
 from .forms import FLOW_EVENTS, BeaconForm
 
-RATE = "30/m"  # POSTs per client and minute: a person clicks far less, a script is stopped
+RATE = "60/m"  # POSTs per client and minute: a person clicks far less, a script is stopped
 _BOTS = re.compile(r"bot|crawl|spider|slurp|preview|monitor", re.IGNORECASE)
 
 

@@ -25,14 +25,17 @@
     }
   }
 
+  var reported = {};
+
   function reportShown(root) {
     var scope = root || document;
     var found = Array.prototype.slice.call(scope.querySelectorAll("[data-beacon]"));
     if (scope.dataset && scope.dataset.beacon) found.unshift(scope);
     found.forEach(function (element) {
-      if (element.dataset.beaconSent) return;
-      element.dataset.beaconSent = "1";
-      sendBeacon(element.dataset.beacon);
+      var data = element.dataset.beacon;
+      if (reported[data]) return; // once per page: a new fix to try is the same result
+      reported[data] = true;
+      sendBeacon(data);
     });
   }
 
