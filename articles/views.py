@@ -1,10 +1,11 @@
 """Thin views: parse the request, ask `catalog` for the page's values, render one template."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from . import catalog
+from .forms import FaqFilterForm
 
 
 @require_safe
@@ -29,7 +30,10 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def faq_index(request: HttpRequest) -> HttpResponse:
-    service_slug = request.GET.get("service") or None
+    form = FaqFilterForm(request.GET)
+    if not form.is_valid():
+        raise Http404  # no service has such a name
+    service_slug = form.cleaned_data["service"] or None
     return render(request, "articles/faq_index.html", catalog.faq_index(service_slug))
 
 
