@@ -31,6 +31,12 @@ def wait_for(page: Page, condition: Callable[[], bool], what: str) -> None:
 
 def test_a_result_view_and_a_search_click_are_reported(site: str, open_tab: OpenTab) -> None:
     page = open_tab(375).page
+    page.goto(site + "/diagnose/")
+    page.locator("#flow-step .options input").first.check()
+    page.locator("#flow-step button[type=submit]").click()
+    expect(page.locator("#flow-step .flow-progress")).to_contain_text("2 /")
+    wait_for(page, lambda: FlowEvent.objects.filter(kind="started").count() == 1, "started")
+
     page.goto(site + RESULT_URL)
     expect(page.locator("h1")).to_have_text("考えられる原因と対処法")
     wait_for(page, lambda: FlowEvent.objects.filter(kind="answered").count() == 1, "answered")
@@ -41,4 +47,4 @@ def test_a_result_view_and_a_search_click_are_reported(site: str, open_tab: Open
     page.locator("#search-results .result-title").first.click()
     page.wait_for_load_state()
     wait_for(page, lambda: SearchLog.objects.filter(query="停止", clicks=1).exists(), "click")
-    assert FlowEvent.objects.count() == 1
+    assert FlowEvent.objects.filter(kind="answered").count() == 1
