@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/loginhelp
 
-.PHONY: help install run dev serve test test-sqlite test-postgres lint format browser-deps services bench clean
+.PHONY: help install messages run dev serve test test-sqlite test-postgres lint format browser-deps services bench clean
 
 help:
 	@echo "make run   - install, migrate, load the content and serve http://$(HOST):$(PORT) (SQLite)"
@@ -31,16 +31,26 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.synced
 
-db: install
+# The Japanese catalogue: locale/ja/LC_MESSAGES/django.po is committed, the compiled .mo is not.
+# msgfmt (gettext) comes from Debian.
+messages: install
+	@if ! command -v msgfmt >/dev/null; then \
+		echo "Installing gettext (msgfmt) from Debian"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
+	fi
+	$(PY) manage.py compilemessages -l ja
+
+db: install messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
 
-run: db
+run: db messages
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "ログインヘルプ: http://$(HOST):$(PORT)/"
 	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-dev: db
+dev: db messages
 	DEBUG=1 DJANGO_SETTINGS_MODULE=helpcenter.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Chromium and Japanese fonts come from Debian; Playwright only drives them.
@@ -63,10 +73,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: install node_modules/.installed browser-deps
+test-sqlite: install messages node_modules/.installed browser-deps
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install node_modules/.installed browser-deps services
+test-postgres: install messages node_modules/.installed browser-deps services
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 # Under CI=true the suite runs on SQLite and again on PostgreSQL; locally, on PostgreSQL too

@@ -19,6 +19,7 @@ from django.db.models import FilteredRelation, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models import FAQ, Cause, PreventionTip, Service, Status, SupportChannel
 
@@ -38,11 +39,9 @@ class Crumb:
     url: str
 
 
-HOME = Crumb("ホーム", "/")
-
-
 def _crumbs(*items: tuple[str, str]) -> list[Crumb]:
-    return [HOME, *(Crumb(title, url) for title, url in items)]
+    """Home, then the items. Built on each request, so the titles are in the active language."""
+    return [Crumb(_("Home"), "/"), *(Crumb(title, url) for title, url in items)]
 
 
 def slug_urls(viewname: str) -> Callable[[str], str]:
@@ -149,7 +148,7 @@ def cause_index() -> dict[str, object]:
     return {
         "groups": groups,
         "causes": causes,
-        "breadcrumbs": _crumbs(("ログインできない原因", reverse("articles:causes"))),
+        "breadcrumbs": _crumbs((_("Why you cannot log in"), reverse("articles:causes"))),
     }
 
 
@@ -180,7 +179,7 @@ def cause_page(slug: str) -> dict[str, object]:
         "tips": _tips(PreventionTip.objects.published().filter(causes=cause)),
         "channels": channels,
         "breadcrumbs": _crumbs(
-            ("ログインできない原因", reverse("articles:causes")),
+            (_("Why you cannot log in"), reverse("articles:causes")),
             (cause.title, cause.get_absolute_url()),
         ),
     }
@@ -193,13 +192,13 @@ def faq_index(service_slug: str | None) -> dict[str, object]:
     if service_slug:
         current = next((s for s in services if s["slug"] == service_slug), None)
         if current is None:
-            raise Http404("そのサービスはありません")
+            raise Http404(_("There is no such service."))
         faqs = faqs.filter(services=current["pk"])
     return {
         "services": services,
         "current_service": current,
         "faqs": _faqs(faqs),
-        "breadcrumbs": _crumbs(("よくある質問", reverse("articles:faqs"))),
+        "breadcrumbs": _crumbs((_("Frequently asked questions"), reverse("articles:faqs"))),
     }
 
 
@@ -221,7 +220,8 @@ def faq_page(slug: str) -> dict[str, object]:
         "causes": causes,
         "related": _with_urls(related, "articles:faq"),
         "breadcrumbs": _crumbs(
-            ("よくある質問", reverse("articles:faqs")), (faq.question, faq.get_absolute_url())
+            (_("Frequently asked questions"), reverse("articles:faqs")),
+            (faq.question, faq.get_absolute_url()),
         ),
     }
 
@@ -247,7 +247,7 @@ def tip_index() -> dict[str, object]:
         )
     return {
         "tips": tips,
-        "breadcrumbs": _crumbs(("予防のヒント", reverse("articles:tips"))),
+        "breadcrumbs": _crumbs((_("Prevention tips"), reverse("articles:tips"))),
     }
 
 
@@ -258,7 +258,8 @@ def tip_page(slug: str) -> dict[str, object]:
         "services": _services(Service.objects.filter(tips=tip)),
         "causes": _causes(Cause.objects.published().filter(tips=tip)),
         "breadcrumbs": _crumbs(
-            ("予防のヒント", reverse("articles:tips")), (tip.title, tip.get_absolute_url())
+            (_("Prevention tips"), reverse("articles:tips")),
+            (tip.title, tip.get_absolute_url()),
         ),
     }
 
@@ -278,7 +279,7 @@ def contact_index() -> dict[str, object]:
         by_pk[channel["service"]]["channels"].append(channel)
     return {
         "services": services,
-        "breadcrumbs": _crumbs(("お問い合わせ", reverse("articles:contact"))),
+        "breadcrumbs": _crumbs((_("Contact"), reverse("articles:contact"))),
     }
 
 
@@ -296,7 +297,7 @@ def contact_page(slug: str) -> dict[str, object]:
             Cause.objects.published().for_service(service).filter(urgent=True)
         ),
         "breadcrumbs": _crumbs(
-            ("お問い合わせ", reverse("articles:contact")),
+            (_("Contact"), reverse("articles:contact")),
             (service.name, service.get_contact_url()),
         ),
     }

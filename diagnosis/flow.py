@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.core.signing import BadSignature, TimestampSigner
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from . import ranking
 from .ranking import (
@@ -181,7 +183,7 @@ def _question_screen(
     selected = frozenset(o.slug for o in answers.for_question(question))
     error = ""
     if query.asked == question.slug and not selected:
-        error = "選択肢を選んでから「次へ」を押してください。"
+        error = _("Choose an answer, then press “Next”.")
     hidden = [("f", query.flow_id)]
     if not question.is_service and answers.service_option:
         hidden.append(("service", answers.service_option.slug))
@@ -209,13 +211,20 @@ def _question_screen(
 
 def summary_text(screen: Screen) -> str:
     """A summary to paste into Amazon's contact form. Never holds e-mail, password or code."""
-    lines = ["【ログインできない状況のまとめ】", f"サービス: {screen.service_name or 'わからない'}"]
+    separator = pgettext("list separator", ", ")
+    lines = [
+        _("[Summary of my login problem]"),
+        _("Service: %(service)s") % {"service": screen.service_name or _("Not sure")},
+    ]
     for step in screen.answered:
         if step.question.is_service:
             continue
-        lines.append(f"{step.question.text} → {'、'.join(step.labels)}")
+        lines.append(
+            _("%(question)s → %(answers)s")
+            % {"question": step.question.text, "answers": separator.join(step.labels)}
+        )
     if screen.progress and screen.progress.tried:
-        lines.append("試したこと（試した順）:")
+        lines.append(_("What I tried (in the order I tried it):"))
         for i, remedy in enumerate(screen.progress.tried, 1):
             cause = (
                 next(
@@ -229,11 +238,17 @@ def summary_text(screen: Screen) -> str:
                 if screen.ranking
                 else ""
             )
-            lines.append(f"{i}. {remedy.title}（{cause}）→ 解決せず")
+            lines.append(
+                _("%(number)s. %(fix)s (%(cause)s) → did not work")
+                % {"number": i, "fix": remedy.title, "cause": cause}
+            )
     else:
-        lines.append("試したこと: まだありません")
+        lines.append(_("What I tried: nothing yet"))
     lines.append(
-        "※パスワードや確認コードはここに書いていません。問い合わせでも伝えないでください。"
+        _(
+            "* My password and verification codes are not in this summary. Do not give them "
+            "when you contact support either."
+        )
     )
     return "\n".join(lines)
 
@@ -265,7 +280,7 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
         cause = graph.cause(progress.resolved.cause)
         return Screen(
             kind="resolved",
-            heading="解決してよかったです",
+            heading=_("Glad that worked"),
             tips=cause.tips if cause else (),
             **common,  # type: ignore[arg-type]
         )
@@ -276,7 +291,7 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
             channels = tuple(c for s in graph.services for c in graph.channels.get(s, ()))
         result = Screen(
             kind="escalate",
-            heading="公式サポートに問い合わせる",
+            heading=_("Contact official support"),
             channels=channels,
             **common,  # type: ignore[arg-type]
         )
@@ -284,7 +299,7 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
         return result
     return Screen(
         kind="result",
-        heading="考えられる原因と対処法",
+        heading=_("Possible causes and fixes"),
         beacon="answered",
         **common,  # type: ignore[arg-type]
     )

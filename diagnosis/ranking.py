@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext, pgettext
+
 SERVICE_QUESTION = "service"
 SINGLE = "single"
 MULTIPLE = "multiple"
@@ -181,7 +183,7 @@ def is_visible(question: QuestionNode, service: str | None, chosen: Iterable[str
 
 def interpret(graph: Graph, service: str | None, answers: Sequence[str]) -> Answers:
     """Clean raw answers: unknown ids, repeats and answers that do not apply are dropped, each
-    with a note a person can read."""
+    with a note a person can read (in the active language)."""
     notes: list[str] = []
     service_question = graph.service_question
     service_option: OptionNode | None = None
@@ -190,7 +192,10 @@ def interpret(graph: Graph, service: str | None, answers: Sequence[str]) -> Answ
         if candidate and service_question and candidate.question == service_question.slug:
             service_option = candidate
         else:
-            notes.append(f"サービス「{service}」はわからなかったので、選び直してください。")
+            notes.append(
+                gettext("The service “%(service)s” was not recognised: please choose it again.")
+                % {"service": service}
+            )
     chosen_service = service_option.service if service_option else None
 
     wanted: dict[str, list[OptionNode]] = {}
@@ -201,9 +206,18 @@ def interpret(graph: Graph, service: str | None, answers: Sequence[str]) -> Answ
         seen.add(slug)
         option = graph.option(slug)
         if option is None:
-            notes.append(f"回答「{slug}」は見つからなかったため、無視しました。")
+            notes.append(
+                gettext("The answer “%(answer)s” was not found, so it was ignored.")
+                % {"answer": slug}
+            )
         elif service_question and option.question == service_question.slug:
-            notes.append(f"回答「{option.label}」はサービスの選択として扱わず、無視しました。")
+            notes.append(
+                gettext(
+                    "The answer “%(answer)s” is not taken as the choice of a service, so it was "
+                    "ignored."
+                )
+                % {"answer": option.label}
+            )
         else:
             wanted.setdefault(option.question, []).append(option)
 
@@ -213,24 +227,38 @@ def interpret(graph: Graph, service: str | None, answers: Sequence[str]) -> Answ
         if question.is_service or not picked:
             continue
         if not is_visible(question, chosen_service, (o.slug for o in chosen)):
-            labels = "」「".join(o.label for o in picked)
-            notes.append(f"「{labels}」は今の回答の流れでは使わないため、無視しました。")
+            labels = pgettext("between quoted answers", "”, “").join(o.label for o in picked)
+            notes.append(
+                ngettext(
+                    "“%(answers)s” is not used after your other answers, so it was ignored.",
+                    "“%(answers)s” are not used after your other answers, so they were ignored.",
+                    len(picked),
+                )
+                % {"answers": labels}
+            )
             continue
         usable = [o for o in picked if applies_to_service(o.services, chosen_service)]
         for option in picked:
             if option not in usable:
                 notes.append(
-                    f"「{option.label}」は選んだサービスには当てはまらないため、無視しました。"
+                    gettext(
+                        "“%(answer)s” does not apply to the service you chose, so it was ignored."
+                    )
+                    % {"answer": option.label}
                 )
         if question.kind == SINGLE and len(usable) > 1:
             notes.append(
-                f"「{question.text}」には答えを1つだけ使います（「{usable[0].label}」を使いました）。"
+                gettext("Only one answer is used for “%(question)s” (“%(answer)s” was used).")
+                % {"question": question.text, "answer": usable[0].label}
             )
             usable = usable[:1]
         chosen.extend(usable)
     for picked in wanted.values():  # options of questions no longer published
         for option in picked:
-            notes.append(f"回答「{option.label}」は今は使われていないため、無視しました。")
+            notes.append(
+                gettext("The answer “%(answer)s” is no longer used, so it was ignored.")
+                % {"answer": option.label}
+            )
     return Answers(service_option, tuple(chosen), tuple(notes))
 
 

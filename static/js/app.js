@@ -68,7 +68,8 @@
     reportShown(step);
   }
 
-  // "まとめをコピー": shown only where the clipboard can be used; the text stays selectable.
+  // "Copy the summary": shown only where the clipboard can be used; the text stays selectable.
+  // The status messages come translated from the page (data-copied, data-copy-failed).
   function enableCopyButtons(root) {
     var buttons = (root || document).querySelectorAll("button[data-copy]");
     Array.prototype.forEach.call(buttons, function (button) {
@@ -80,11 +81,11 @@
         var status = button.parentElement.querySelector(".copy-status");
         navigator.clipboard.writeText(source.value).then(
           function () {
-            if (status) status.textContent = "コピーしました。";
+            if (status) status.textContent = button.dataset.copied || "";
           },
           function () {
             source.select();
-            if (status) status.textContent = "コピーできませんでした。文字を選んでコピーしてください。";
+            if (status) status.textContent = button.dataset.copyFailed || "";
           }
         );
       });
