@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/loginhelp
+# The access log leaves out query strings (what people type into search) and addresses.
+ACCESS_LOG := %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms
 
 .PHONY: help install messages run dev serve test test-sqlite test-postgres lint format browser-deps services bench clean
 
@@ -39,7 +41,7 @@ messages: install
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
 	fi
-	$(PY) manage.py compilemessages -l ja
+	$(PY) manage.py compilemessages -l ja --ignore=.venv --ignore=node_modules -v0
 
 db: install messages
 	$(PY) manage.py migrate --noinput
@@ -48,7 +50,9 @@ db: install messages
 run: db messages
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "ログインヘルプ: http://$(HOST):$(PORT)/"
-	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
+		--access-logfile - --access-logformat '$(ACCESS_LOG)'
+
 
 dev: db messages
 	DEBUG=1 DJANGO_SETTINGS_MODULE=helpcenter.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
