@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .engine import clean_query
+from .query import clean_query
 
 
 class QueryField(forms.CharField):

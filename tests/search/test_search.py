@@ -11,15 +11,17 @@ from django.test import Client
 
 from articles import version
 from articles.models import FAQ, Cause, ContentVersion, PreventionTip, Status
-from search import engine as search
+from search import engine
 from search.models import Synonym
 from search.normalise import normalise
+from search.query import SYNONYMS_MAX_AGE, parse_query
+from search.snippets import highlight
 
 pytestmark = pytest.mark.django_db
 
 
 def titles(query: str, limit: int = 3) -> list[str]:
-    return [r.title for r in search.search(query, limit=limit).results]
+    return [r.title for r in engine.search(query, limit=limit).results]
 
 
 # --- Normalisation and synonyms -----------------------------------------------------------------
@@ -42,14 +44,14 @@ def test_normalisation_makes_variants_equal(typed: str, canonical: str) -> None:
 
 def test_query_words_expand_with_synonyms() -> None:
     synonyms = {"ろぐいん": ("さいんいん", "ろぐいん"), "さいんいん": ("さいんいん", "ろぐいん")}
-    groups = search.parse_query("サインインできない", synonyms)
+    groups = parse_query("サインインできない", synonyms)
     assert [g.word for g in groups] == ["さいんいんできない"]
     assert ("ろぐいんできない",) in groups[0].alternatives
 
 
 def test_multi_word_synonyms_stay_together() -> None:
     synonyms = {"prime video": ("あまぷら", "prime video"), "あまぷら": ("あまぷら", "prime video")}
-    groups = search.parse_query("Prime Video 見られない", synonyms)
+    groups = parse_query("Prime Video 見られない", synonyms)
     assert groups[0].word == "prime video" and ("あまぷら",) in groups[0].alternatives
 
 
@@ -79,7 +81,7 @@ def test_short_long_and_variant_queries_find_content(
 
 
 def test_hiragana_finds_katakana_words(content: object) -> None:
-    for result in search.search("ろぐいん", limit=5).results:
+    for result in engine.search("ろぐいん", limit=5).results:
         assert "ログイン" in result.title or "ログイン" in result.snippet
 
 
@@ -88,37 +90,37 @@ def test_mixed_japanese_and_english(content: object) -> None:
 
 
 def test_title_beats_summary_beats_body(content: object) -> None:
-    results = search.search("乗っ取られ", limit=10).results
+    results = engine.search("乗っ取られ", limit=10).results
     assert results[0].title == "アカウントが乗っ取られた"
     kinds_scores = [r.score for r in results]
     assert kinds_scores == sorted(kinds_scores, reverse=True)
 
 
 def test_all_words_present_rank_above_some(content: object) -> None:
-    results = search.search("2段階認証 オフ", limit=10).results
+    results = engine.search("2段階認証 オフ", limit=10).results
     top = results[0].title
     assert "2段階認証" in top and "オフ" in top
 
 
 def test_a_cause_ranks_above_an_article_that_mentions_the_word_once(content: object) -> None:
-    first = search.search("キャッシュ", limit=5).results[0]
+    first = engine.search("キャッシュ", limit=5).results[0]
     assert first.kind == "cause"
 
 
 def test_results_are_labelled_by_kind(content: object) -> None:
-    kinds = {r.kind_label for r in search.search("パスワード", limit=30).results}
+    kinds = {r.kind_label for r in engine.search("パスワード", limit=30).results}
     assert {"原因", "FAQ", "予防のヒント"} <= kinds
 
 
 def test_snippets_mark_matches_and_escape_everything_else(content: object) -> None:
-    result = search.search("届かない", limit=1).results[0]
+    result = engine.search("届かない", limit=1).results[0]
     assert "<mark>届かない</mark>" in str(result.snippet_html) or "<mark>" in str(result.title_html)
     cause = Cause.objects.get(code="C1")
     cause.summary = "<script>alert(1)</script> パスワード"
     cause.save()
     html = "".join(
         str(r.snippet_html) + str(r.title_html)
-        for r in search.search("パスワード", limit=30).results
+        for r in engine.search("パスワード", limit=30).results
     )
     assert "<script>" not in html and "&lt;script&gt;" in html
 
@@ -141,7 +143,7 @@ def test_snippets_mark_matches_and_escape_everything_else(content: object) -> No
 def test_highlight_marks_the_display_text_as_written(
     text: str, needles: list[str], expected: str
 ) -> None:
-    assert str(search.highlight(text, needles)) == expected
+    assert str(highlight(text, needles)) == expected
 
 
 def test_a_snippet_from_the_body_marks_the_match_and_nothing_is_raw(content: object) -> None:
@@ -153,7 +155,7 @@ def test_a_snippet_from_the_body_marks_the_match_and_nothing_is_raw(content: obj
     )
     cause.save()
     result = next(
-        r for r in search.search("キャッシュ削除", limit=30).results if r.title == cause.title
+        r for r in engine.search("キャッシュ削除", limit=30).results if r.title == cause.title
     )
     assert "<mark>キャッシュ</mark>" in str(result.snippet_html)
     html = str(result.snippet_html)
@@ -214,9 +216,9 @@ def test_another_workers_synonym_edit_is_seen_within_a_second(
     Synonym.objects.filter(slug="test-phish").update(terms="ずんだもち")
     ContentVersion.objects.filter(pk=1).update(version=F("version") + 1)
     assert titles("ずんだもち"), "within the second, the cached synonyms still apply"
-    now[0] += search.SYNONYMS_MAX_AGE * 0.9
+    now[0] += SYNONYMS_MAX_AGE * 0.9
     assert titles("ずんだもち"), "still within the second"
-    now[0] += search.SYNONYMS_MAX_AGE * 0.2
+    now[0] += SYNONYMS_MAX_AGE * 0.2
     assert titles("ずんだもち") == [], "after it, the other worker's edit applies"
 
 
@@ -248,7 +250,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_get_a_normal_answer(client: Client, content: object, query: str) -> None:
-    search.search(query)
+    engine.search(query)
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     assert b"<script>alert(1)</script>" not in response.content
@@ -301,7 +303,7 @@ def test_an_empty_result_suggests_the_flow_and_close_faqs(client: Client, conten
     assert "見つかりませんでした" in soup.get_text()
     assert soup.find("a", href="/diagnose/") is not None
     assert soup.find("a", href="/faq/") is not None
-    closest = [r.title for r in search.closest_faqs("パスワード忘却手続き")]
+    closest = [r.title for r in engine.closest_faqs("パスワード忘却手続き")]
     assert closest and all("パスワード" in t for t in closest)
 
 
