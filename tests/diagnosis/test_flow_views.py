@@ -316,7 +316,7 @@ def test_a_question_staff_add_is_asked_and_weighs_its_cause(
         if soup.h1.get_text(strip=True) == added.text:
             break
         last = soup.select(".options input")[-1]  # the shipped questions end with "don't know"
-        _url, soup = submit(client, question_form(soup), [last["value"]])
+        _url, soup = submit(client, question_form(soup), [str(last["value"])])
     _url, soup = submit(client, question_form(soup), [yes.slug])
     assert soup.select_one(".current-cause a")["href"] == cause.get_absolute_url()
     assert yes.label in soup.select("ol.ranking > li")[0].select_one(".reasons").get_text()
