@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import FAQ, Cause, PreventionTip, Service, SupportChannel
+from .models import FAQ, Cause, ContentQuerySet, PreventionTip, Service, SupportChannel
 
 # What a list shows of each kind of content.
 CAUSE_CARD = ("slug", "title", "summary", "urgent", "warning", "order")
@@ -34,15 +34,15 @@ def _crumbs(*items: tuple[str, str]) -> list[Crumb]:
     return [Crumb(_("Home"), "/"), *(Crumb(title, url) for title, url in items)]
 
 
-def _causes() -> QuerySet[Cause]:
+def _causes() -> ContentQuerySet:
     return Cause.objects.published().only(*CAUSE_CARD)
 
 
-def _faqs() -> QuerySet[FAQ]:
+def _faqs() -> ContentQuerySet:
     return FAQ.objects.published().only(*FAQ_ITEM)
 
 
-def _tips() -> QuerySet[PreventionTip]:
+def _tips() -> ContentQuerySet:
     return PreventionTip.objects.published().only(*TIP_CARD)
 
 
@@ -60,7 +60,7 @@ def _groups() -> list[ServiceGroup]:
     """Every service with its published causes."""
     causes = Prefetch("causes", queryset=_causes(), to_attr="published_causes")
     return [
-        ServiceGroup(s, s.published_causes)  # type: ignore[attr-defined]
+        ServiceGroup(s, s.published_causes)
         for s in Service.objects.prefetch_related(causes)
     ]
 
