@@ -59,10 +59,7 @@ class ServiceGroup:
 def _groups() -> list[ServiceGroup]:
     """Every service with its published causes."""
     causes = Prefetch("causes", queryset=_causes(), to_attr="published_causes")
-    return [
-        ServiceGroup(s, s.published_causes)
-        for s in Service.objects.prefetch_related(causes)
-    ]
+    return [ServiceGroup(s, s.published_causes) for s in Service.objects.prefetch_related(causes)]
 
 
 def home() -> dict[str, object]:
