@@ -14,9 +14,10 @@
 
   function sendBeacon(data) {
     var url = document.body.dataset.beaconUrl;
-    if (!url || !data) return;
+    var token = csrfToken();
+    if (!url || !data || !token) return; // only pages that report carry the token
     var body = new URLSearchParams(data);
-    body.append("csrfmiddlewaretoken", csrfToken());
+    body.append("csrfmiddlewaretoken", token);
     if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
     if (window.fetch) {
       fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true }).catch(

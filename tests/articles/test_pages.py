@@ -201,3 +201,13 @@ def test_pages_send_a_strict_csp_and_no_inline_script(client: Client, content: o
         assert script.get("src") or script.get("type") == "application/ld+json"
     assert not soup.select("[style]")
     assert not [tag for tag in soup.find_all(True) if any(a.startswith("on") for a in tag.attrs)]
+
+
+def test_content_pages_set_no_cookie(client: Client, content: object) -> None:
+    """Only pages that post (the flow, search) carry a CSRF token; reading sets nothing."""
+    cause = Cause.objects.published().first()
+    for url in ("/", "/causes/", cause.get_absolute_url(), "/faq/", "/tips/", "/contact/"):
+        response = client.get(url)
+        assert not response.cookies, url
+        assert "Cookie" not in response.get("Vary", ""), url
+    assert "csrftoken" in client.get("/diagnose/").cookies
