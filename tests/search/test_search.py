@@ -346,3 +346,12 @@ def test_typing_pushes_one_history_entry_then_replaces_it(client: Client, conten
 def test_forgetting_a_password_finds_that_faq_first(content: object, query: str) -> None:
     faq = FAQ.objects.get(slug="forgot-password")
     assert titles(query, limit=1) == [faq.question]
+
+
+def test_malformed_htmx_url_and_odd_digits_are_not_errors(client: Client, content: object) -> None:
+    typing = client.get(
+        "/search/", {"q": "停止"}, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://[::1"
+    )
+    assert typing.status_code == 200 and typing["HX-Push-Url"].startswith("/search/")
+    odd = client.get("/api/search", {"q": "停止", "limit": "²"})
+    assert odd.status_code == 400 and odd.json()["error"]["field"] == "limit"
