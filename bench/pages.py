@@ -117,9 +117,13 @@ def gunicorn(env: dict[str, str], tmp: Path) -> Iterator[int]:
     try:
         deadline = time.monotonic() + 30
         while fetch(port, "/healthz", {})[0] != 200:
-            if proc.poll() is not None or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 raise BenchError("gunicorn did not answer /healthz within 30 s")
-            time.sleep(0.2)
+            try:  # between tries, wait for gunicorn to exit: an early exit ends the wait at once
+                proc.wait(timeout=0.2)
+                raise BenchError("gunicorn exited before answering /healthz")
+            except subprocess.TimeoutExpired:
+                pass
         yield port
     except BenchError as exc:
         state = "is running" if proc.poll() is None else f"exited with {proc.returncode}"
