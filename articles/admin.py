@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -98,6 +99,8 @@ class PreventionTipAdmin(ContentAdmin):
 
 @admin.register(SupportChannel)
 class SupportChannelAdmin(ContentAdmin):
+    # An address typed without a scheme is taken as https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "service", "methods", "status", "order"]
     list_filter = ["status", "service"]
     search_fields = ["title", "summary", "body"]
