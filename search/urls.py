@@ -6,5 +6,6 @@ app_name = "search"
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("search/open", views.search_open, name="search_open"),
     path("api/search", views.api_search, name="api_search"),
 ]

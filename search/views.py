@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -19,6 +19,7 @@ from helpcenter.errors import API_RATE, json_error
 
 from .engine import closest_faqs, search
 from .forms import ApiSearchForm, SearchForm
+from .models import SearchEntry
 
 
 @require_safe
@@ -48,6 +49,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     except ValueError:  # a malformed HX-Current-URL header
         current_path = ""
     return replace_url(response, url) if current_path == here else push_url(response, url)
+
+
+@require_safe
+def search_open(request: HttpRequest) -> HttpResponse:
+    """`/search/open?u=…`: how result links used to count clicks. Kept so that old links still
+    lead somewhere; it only redirects (to our own articles) and records nothing."""
+    target = request.GET.get("u", "")
+    if not target.startswith("/") or not SearchEntry.objects.filter(url=target).exists():
+        raise Http404
+    return HttpResponseRedirect(target)
 
 
 @require_safe

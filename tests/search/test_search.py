@@ -11,6 +11,7 @@ from django.test import Client
 
 from articles import version
 from articles.models import FAQ, Cause, ContentVersion, PreventionTip, Status
+from feedback.models import SearchLog
 from search import engine
 from search.models import Synonym
 from search.normalise import normalise
@@ -355,3 +356,14 @@ def test_malformed_htmx_url_and_odd_digits_are_not_errors(client: Client, conten
     assert typing.status_code == 200 and typing["HX-Push-Url"].startswith("/search/")
     odd = client.get("/api/search", {"q": "停止", "limit": "²"})
     assert odd.status_code == 400 and odd.json()["error"]["field"] == "limit"
+
+
+def test_old_result_links_still_lead_to_the_article_and_record_nothing(
+    client: Client, content: object
+) -> None:
+    cause = Cause.objects.published().first()
+    opened = client.get("/search/open", {"q": "停止", "u": cause.get_absolute_url()})
+    assert opened.status_code == 302 and opened["Location"] == cause.get_absolute_url()
+    assert client.get("/search/open", {"u": "https://evil.example/"}).status_code == 404
+    assert client.get("/search/open", {"u": "//evil.example/"}).status_code == 404
+    assert not SearchLog.objects.exists()
