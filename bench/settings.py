@@ -15,7 +15,10 @@ ROOT_URLCONF = "bench.urls"
 
 # The throughput goal is for pages served without any cache: a dummy backend makes sure nothing
 # the site might cache through Django's cache framework is served from one.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 if os.environ.get("BENCH_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from articles import content as content_loader
 from articles import version
@@ -15,10 +15,12 @@ from search.models import SearchEntry, Synonym
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     """Each test starts from what the database holds, not from another test's memory."""
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     version.reset()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     version.reset()
 
 

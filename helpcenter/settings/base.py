@@ -108,18 +108,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url: str | None) -> dict[str, dict[str, object]]:
-    """`redis://…` selects Django's own Redis backend; nothing selects local memory."""
+    """`redis://…` selects Django's own Redis backend; nothing selects local memory.
+
+    `ratelimit` holds the rate limits' counters (django-ratelimit), which every worker must
+    share: Redis when there is one, otherwise files in `.cache/ratelimit/` (shared by the
+    workers of one machine, as under `make run`; local memory would give each worker its own).
+    """
     if url and url.startswith(("redis://", "rediss://", "unix://")):
+        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
         return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "loginhelp",
-            }
+            "default": {**redis, "KEY_PREFIX": "loginhelp"},
+            "ratelimit": {**redis, "KEY_PREFIX": "loginhelp-rl"},
         }
+    files: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / ".cache" / "ratelimit"),
+    }
     if url and url.startswith("dummy://"):
-        return {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+            "ratelimit": files,
+        }
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": files,
+    }
 
 
 CACHES = cache_from_url(os.environ.get("CACHE_URL"))
@@ -177,9 +190,10 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "helpcenter.errors.csrf_failure"
 
-# Rate limits of what visitors send (django-ratelimit): counted in the default cache, so with
-# several app servers CACHE_URL must point at the shared Redis. Behind a proxy, name the header
+# Rate limits of what visitors send (django-ratelimit): counted in the `ratelimit` cache (see
+# cache_from_url), so with several app servers CACHE_URL must point at the shared Redis. Behind a proxy, name the header
 # that carries the client's address (for example HTTP_X_REAL_IP); by default REMOTE_ADDR.
 RATELIMIT_VIEW = "helpcenter.errors.too_many_requests"
+RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 LOCALE_PATHS = [BASE_DIR / "locale"]

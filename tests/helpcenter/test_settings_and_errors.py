@@ -80,3 +80,13 @@ def test_a_post_without_csrf_token_gets_the_japanese_403_page() -> None:
     response = client.post("/admin/login/", {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "送信を受け付けられませんでした" in response.content.decode()
+
+
+def test_rate_limits_are_counted_where_every_worker_sees_them() -> None:
+    from helpcenter.settings.base import cache_from_url
+
+    local = cache_from_url(None)
+    assert local["ratelimit"]["BACKEND"].endswith("FileBasedCache")  # shared by gunicorn workers
+    shared = cache_from_url("redis://cache:6379/0")
+    assert shared["ratelimit"]["BACKEND"].endswith("RedisCache")
+    assert shared["ratelimit"]["KEY_PREFIX"] != shared["default"]["KEY_PREFIX"]
