@@ -8,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -47,11 +48,11 @@ def article_jsonld(obj: Any, headline: str, description: str) -> SafeString:
             "@type": "TechArticle",
             "headline": headline,
             "description": description,
-            "inLanguage": "ja",
+            "inLanguage": get_language() or settings.LANGUAGE_CODE,
             "url": _absolute(obj.get_absolute_url()),
             "mainEntityOfPage": _absolute(obj.get_absolute_url()),
             "datePublished": obj.created_at.isoformat(),
             "dateModified": obj.updated_at.isoformat(),
-            "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+            "publisher": {"@type": "Organization", "name": str(settings.SITE_NAME)},
         }
     )

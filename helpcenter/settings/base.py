@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -160,7 +161,7 @@ STORAGES = {
 
 # The canonical origin used in <link rel=canonical>, JSON-LD and the sitemap.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = "ログインヘルプ"
+SITE_NAME = _("Login Help")  # the brand, in the visitor's language (ログインヘルプ in Japanese)
 
 # Strict CSP: everything from our own origin, no inline script or style.
 CONTENT_SECURITY_POLICY = {
