@@ -40,20 +40,20 @@ def _recordable(request: HttpRequest) -> bool:
 
 
 def _answer_events(screen: flow.Screen, action: str, remedy: int | None) -> list[tuple[str, str]]:
-    """The events of an answer that led to `screen`; none for a remedy the flow never offered."""
+    """The one event of an answer that led to `screen` (and `escalated` when it used up the last
+    fix); none for a remedy the flow never offered. Starting a flow and reaching a result are
+    reported by the page's beacon, not here."""
     if screen.ranking is None:
         return []
     offered = {r.id for rc in screen.ranking.causes for r in rc.cause.remedies}
     if remedy is not None and remedy not in offered:
         return []
-    events = [("started", ""), ("answered", "")]
+    if action == "resolved":
+        return [("resolved", str(remedy))]
     if action == "unresolved":
-        events.append(("tried", str(remedy)))
-    elif action == "resolved":
-        events.append(("resolved", str(remedy)))
-    if screen.kind == "escalate":
-        events.append(("escalated", ""))
-    return events
+        tried = [("tried", str(remedy))]
+        return [*tried, ("escalated", "")] if screen.kind == "escalate" else tried
+    return [("escalated", "")]
 
 
 @require_POST

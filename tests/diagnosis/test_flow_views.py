@@ -121,9 +121,9 @@ def test_seller_central_otp_never_arrives_walks_to_two_step_fixes_and_resolves(
 
     flow_id = flow_token(dict(parse_qsl(urlsplit(url).query))["f"])
     kinds = sorted(FlowEvent.objects.filter(flow_id=flow_id).values_list("kind", flat=True))
-    assert kinds == ["answered", "resolved", "started", "tried"]
-    answered = FlowEvent.objects.get(flow_id=flow_id, kind="answered")
-    assert answered.service == "seller-central" and "code-not-arriving" in answered.answers
+    assert kinds == ["resolved", "tried"]  # views are counted by the beacon, which needs JS
+    resolved = FlowEvent.objects.get(flow_id=flow_id, kind="resolved")
+    assert resolved.service == "seller-central" and resolved.key == str(c3.remedies.all()[1].pk)
 
 
 def test_unknown_orders_lead_with_the_takeover_warning(client: Client, content: object) -> None:
