@@ -94,14 +94,14 @@ test: lint
 # BENCH_ARGS passes options: `make bench BENCH_ARGS=--quick` (both scripts take --quick);
 # `make bench-search BENCH_ARGS="--db sqlite --sizes 1000,10000"`.
 .PHONY: bench-pages bench-search bench-deps
-bench: install services bench-deps
+bench: install messages services bench-deps
 	$(PY) bench/pages.py $(BENCH_ARGS)
 	$(PY) bench/search.py $(BENCH_ARGS)
 
-bench-pages: install bench-deps
+bench-pages: install messages bench-deps
 	$(PY) bench/pages.py $(BENCH_ARGS)
 
-bench-search: install services
+bench-search: install messages services
 	$(PY) bench/search.py $(BENCH_ARGS)
 
 # wrk (the load generator of bench/pages.py) comes from Debian; without it the script falls back

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "diagnosis",
     "search",
     "feedback",
+    "helpcenter",
 ]
 
 MIDDLEWARE = [

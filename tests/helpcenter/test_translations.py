@@ -36,3 +36,18 @@ def test_the_japanese_catalogue_translates_every_message() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+def test_check_fails_when_the_catalogue_is_not_compiled(tmp_path: Path) -> None:
+    from django.test import override_settings
+
+    from helpcenter.checks import check_catalogue
+
+    messages = tmp_path / "ja" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    shutil.copy(CATALOGUE, messages / "django.po")
+    with override_settings(LOCALE_PATHS=[tmp_path]):
+        assert [e.id for e in check_catalogue()] == ["helpcenter.E001"]
+        (messages / "django.mo").write_bytes(b"")  # newer than the .po
+        assert check_catalogue() == []
+    assert check_catalogue() == []  # the project's own catalogue is compiled
