@@ -58,26 +58,27 @@ class SlugList(forms.Field):
         super().__init__(**kwargs)
         self.most = most
 
-    def to_python(self, value: Any) -> tuple[str, ...]:
+    def values(self, value: Any) -> list[str]:
         values = [v.strip() for v in value or [] if v and v.strip()]
         if len(values) > self.most:
             raise forms.ValidationError(_("Too many values for “%(name)s”."), code="many")
-        for v in values:
-            if not SLUG.match(v):
-                raise forms.ValidationError(
-                    _("The value of “%(name)s” cannot be read."), code="bad"
-                )
-        return tuple(dict.fromkeys(values))
+        if not all(self.readable(v) for v in values):
+            raise forms.ValidationError(_("The value of “%(name)s” cannot be read."), code="bad")
+        return list(dict.fromkeys(values))
+
+    def readable(self, value: str) -> bool:
+        return bool(SLUG.match(value))
+
+    def to_python(self, value: Any) -> tuple[str, ...]:
+        return tuple(self.values(value))
 
 
 class IdList(SlugList):
+    def readable(self, value: str) -> bool:
+        return bool(REMEDY_ID.match(value))
+
     def to_python(self, value: Any) -> tuple[int, ...]:  # type: ignore[override]
-        values = [v.strip() for v in value or [] if v and v.strip()]
-        if len(values) > self.most:
-            raise forms.ValidationError(_("Too many values for “%(name)s”."), code="many")
-        if not all(v.isascii() and v.isdigit() and len(v) <= 9 for v in values):
-            raise forms.ValidationError(_("The value of “%(name)s” cannot be read."), code="bad")
-        return tuple(dict.fromkeys(int(v) for v in values))
+        return tuple(dict.fromkeys(int(v) for v in self.values(value)))
 
 
 class NamedErrors(forms.Form):
@@ -101,11 +102,19 @@ class FlowQueryForm(NamedErrors):
     resolved = OneValue(pattern=REMEDY_ID)
     escalate = OneValue()
 
+    # The random token of `f` once the form is valid, when the id is one we issued: recording
+    # needs it, navigation does not.
+    flow_token: str | None = None
+
+    def clean_f(self) -> str:
+        """A flow id we issued, or "" (a damaged id only starts a new flow)."""
+        self.flow_token = flow_token(self.cleaned_data["f"])
+        return self.cleaned_data["f"] if self.flow_token else ""
+
     def flow_query(self) -> FlowQuery:
         data = self.cleaned_data
-        flow_id = data["f"] if flow_token(data["f"]) else new_flow_id()
         return FlowQuery(
-            flow_id=flow_id,
+            flow_id=data["f"] or new_flow_id(),
             service=data["service"],
             answers=data["a"],
             asked=data["q"],
@@ -130,12 +139,6 @@ class FlowAnswerForm(FlowQueryForm):
         if data.get("action") in {"resolved", "unresolved"} and not data.get("remedy"):
             self.add_error("remedy", _("Choose the fix you tried."))
         return data
-
-    @property
-    def flow_token(self) -> str | None:
-        """The flow's token when the id is one we issued: recording needs that, navigation
-        does not (a damaged id only starts a new flow)."""
-        return flow_token(self.cleaned_data.get("f") or "")
 
 
 class ApiDiagnoseForm(NamedErrors):

@@ -90,7 +90,7 @@ def beacon(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=204)
     event, query = form.cleaned_data["event"], form.cleaned_data["query"]
     if event in FLOW_EVENTS:
-        token = flow.flow_token(form.cleaned_data["f"] or "")
+        token = form.flow_token
         screen = flow.screen(graph.current(), form.flow_query(), reverse("diagnosis:diagnose"))
         if token and screen.beacon == event:  # only what that step really reports
             outcomes.record(token, screen.answers.service, screen.answers.slugs, [(event, "")])
