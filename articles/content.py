@@ -325,15 +325,13 @@ def parse(directory: Path = FIXTURES_DIR) -> list[Entry]:
             merged = _check_entry(kind, raw, where, known, problems)
             if merged is None:
                 continue
-            child_slugs = (
-                kind.children.slugs(merged.get(kind.children.key) or []) if kind.children else []
-            )
-            for slug in child_slugs:
-                if ("child", slug) in seen:
-                    problems.append(
-                        f"{where}: 項目 '{kind.children.key}': '{slug}' が {seen[('child', slug)]} と重複しています"  # type: ignore[union-attr]
-                    )
-                seen[("child", slug)] = where
+            if children := kind.children:
+                for slug in children.slugs(merged.get(children.key) or []):
+                    if ("child", slug) in seen:
+                        problems.append(
+                            f"{where}: 項目 '{children.key}': '{slug}' が {seen[('child', slug)]} と重複しています"
+                        )
+                    seen[("child", slug)] = where
             for unique in ("slug", "code"):
                 if unique in merged:
                     value = str(merged[unique])
