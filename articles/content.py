@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -96,12 +97,25 @@ class Remedies:
 
     def of_record(self, obj: Cause) -> list[dict[str, Any]]:
         return [
-            {"title": text(r.title), "body": text(r.body)}
+            {
+                "title": text(r.title),
+                "body": text(r.body),
+                "kind": r.kind,
+                "first_when": r.first_when_list,
+            }
             for r in obj.remedies.order_by("order", "pk")
         ]
 
     def of_entry(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [{"title": text(r.get("title", "")), "body": text(r.get("body", ""))} for r in items]
+        return [
+            {
+                "title": text(r.get("title", "")),
+                "body": text(r.get("body", "")),
+                "kind": r.get("kind") or Remedy.Kind.FIX,
+                "first_when": [str(s) for s in r.get("first_when") or []],
+            }
+            for r in items
+        ]
 
     def check(
         self, items: Any, where: str, known: dict[type, set[str]], problems: list[str]
@@ -112,6 +126,21 @@ class Remedies:
         for i, remedy in enumerate(items, 1):
             if not isinstance(remedy, dict) or not str(remedy.get("title") or "").strip():
                 problems.append(f"{where}: remedies の {i} 番目に 'title' がありません")
+                continue
+            unknown = set(remedy) - REMEDY_KEYS
+            if unknown:
+                problems.append(
+                    f"{where}: remedies の {i} 番目に知らない項目があります: "
+                    + ", ".join(sorted(unknown))
+                )
+            if remedy.get("kind", Remedy.Kind.FIX) not in Remedy.Kind.values:
+                problems.append(
+                    f"{where}: remedies の {i} 番目の 'kind' は "
+                    + " か ".join(Remedy.Kind.values)
+                    + " にしてください"
+                )
+            if not isinstance(remedy.get("first_when") or [], list):
+                problems.append(f"{where}: remedies の {i} 番目の 'first_when' はリストで書いてください")
 
     def known(self, items: list[dict[str, Any]]) -> dict[type, set[str]]:
         return {}
@@ -122,10 +151,19 @@ class Remedies:
     def write(self, obj: Cause, items: list[dict[str, Any]]) -> None:
         obj.remedies.all().delete()
         for i, remedy in enumerate(items, 1):
-            Remedy.objects.create(cause=obj, order=i * 10, **remedy)  # save() renders markdown
+            Remedy.objects.create(  # save() renders markdown
+                cause=obj,
+                order=i * 10,
+                title=remedy["title"],
+                body=remedy["body"],
+                kind=remedy["kind"],
+                first_when=" ".join(remedy["first_when"]),
+            )
 
 
+REMEDY_KEYS = {"title", "body", "kind", "first_when"}
 PUBLISHED = {"status": Status.PUBLISHED, "order": 0}
+SOURCED = {"source_url": "", "checked_on": None}
 
 KINDS: list[Kind] = [
     Kind(
@@ -138,9 +176,20 @@ KINDS: list[Kind] = [
     Kind(
         "causes.yaml",
         Cause,
-        fields=("code", "title", "summary", "urgent", "warning", "body", "status", "order"),
+        fields=(
+            "code",
+            "title",
+            "summary",
+            "urgent",
+            "warning",
+            "body",
+            "status",
+            "order",
+            "source_url",
+            "checked_on",
+        ),
         required=("code", "title", "summary"),
-        defaults={**PUBLISHED, "urgent": False, "warning": "", "body": ""},
+        defaults={**PUBLISHED, **SOURCED, "urgent": False, "warning": "", "body": ""},
         many={"services": ("services", Service)},
         children=Remedies(),
     ),
@@ -155,9 +204,17 @@ KINDS: list[Kind] = [
     Kind(
         "faqs.yaml",
         FAQ,
-        fields=("question", "answer", "featured", "status", "order"),
+        fields=(
+            "question",
+            "answer",
+            "featured",
+            "status",
+            "order",
+            "source_url",
+            "checked_on",
+        ),
         required=("question", "answer"),
-        defaults={**PUBLISHED, "featured": False},
+        defaults={**PUBLISHED, **SOURCED, "featured": False},
         many={"services": ("services", Service), "causes": ("causes", Cause)},
     ),
     Kind(
@@ -192,6 +249,8 @@ class Report:
 def _value(name: str, value: Any) -> Any:
     if isinstance(value, str):
         return text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 

@@ -11,6 +11,26 @@ from django.urls import reverse
 from . import markup
 
 
+class Sourced(models.Model):
+    """Content resting on one of Amazon's own help pages: which, and when staff last checked it."""
+
+    source_url = models.URLField(
+        "公式ヘルプのページ",
+        max_length=300,
+        blank=True,
+        help_text="この内容の根拠になる Amazon 公式ヘルプの URL。見つからない場合は空のまま。",
+    )
+    checked_on = models.DateField(
+        "最終確認日",
+        null=True,
+        blank=True,
+        help_text="公式ヘルプと照らし合わせて内容を確かめた日。",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "下書き"
     PUBLISHED = "published", "公開"
@@ -104,7 +124,7 @@ class Service(Content):
         return reverse("articles:contact_service", args=[self.slug])
 
 
-class Cause(Publishable):
+class Cause(Publishable, Sourced):
     code = models.CharField(
         "原因コード", max_length=10, unique=True, help_text="C1〜C10 のような社内用の番号。"
     )
@@ -140,7 +160,12 @@ class Cause(Publishable):
 
 
 class Remedy(models.Model):
-    """One step a reader tries, in order, for a cause."""
+    """One step a reader tries, in order, for a cause: a fix to try ("did this get you in?") or
+    an action to take (report a takeover, write a plan), which a reader marks done."""
+
+    class Kind(models.TextChoices):
+        FIX = "fix", "試す対処法（ログインできたか尋ねる）"
+        ACTION = "action", "行うこと（済んだら次へ）"
 
     cause = models.ForeignKey(
         Cause, on_delete=models.CASCADE, related_name="remedies", verbose_name="原因"
@@ -149,6 +174,19 @@ class Remedy(models.Model):
     title = models.CharField("見出し", max_length=120)
     body = models.TextField("手順（Markdown）", blank=True)
     body_html = models.TextField("手順（HTML）", blank=True, editable=False)
+    kind = models.CharField(
+        "種類",
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.FIX,
+        help_text="緊急の原因の手順や、問い合わせ・改善計画書などの行動は「行うこと」にします。",
+    )
+    first_when = models.CharField(
+        "先に出す回答",
+        max_length=300,
+        blank=True,
+        help_text="診断でこの回答（選択肢のスラッグ、空白区切り）が選ばれたら、この対処法を先頭にします。",
+    )
 
     class Meta:
         ordering = ["cause", "order", "pk"]
@@ -162,13 +200,22 @@ class Remedy(models.Model):
         self.title = normalise_text(self.title)
         self.body = normalise_text(self.body)
         self.body_html = markup.render(self.body)
+        self.first_when = " ".join(self.first_when.split())
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.cause.get_absolute_url()}#remedy-{self.pk}"
 
+    @property
+    def is_action(self) -> bool:
+        return self.kind == self.Kind.ACTION
 
-class FAQ(Publishable):
+    @property
+    def first_when_list(self) -> list[str]:
+        return self.first_when.split()
+
+
+class FAQ(Publishable, Sourced):
     question = models.CharField("質問", max_length=200)
     answer = models.TextField("回答（Markdown）")
     answer_html = models.TextField("回答（HTML）", blank=True, editable=False)
