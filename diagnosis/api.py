@@ -55,11 +55,20 @@ def diagnose(graph: Graph, service: str, answers: list[str]) -> dict[str, Any]:
                 "warning": rc.cause.warning if rc.decisive else "",
                 "reasons": list(rc.reasons),
                 "url": base + rc.cause.url,
+                "checklist": rc.checklist,
                 "remedies": [
-                    {"title": r.title, "url": f"{base}{rc.cause.url}#remedy-{r.id}"}
-                    for r in rc.cause.remedies
+                    {
+                        "title": r.title,
+                        "kind": "action" if r.action else "fix",
+                        "url": f"{base}{rc.cause.url}#remedy-{r.id}",
+                    }
+                    for r in rc.remedies
                 ],
             }
             for rc in ranked.causes
+        ],
+        "others": [
+            {"slug": rc.cause.slug, "title": rc.cause.title, "url": base + rc.cause.url}
+            for rc in ranked.others
         ],
     }

@@ -4,7 +4,9 @@
 - a published cause without remedies (the flow would have nothing to offer);
 - an option that points to nothing (not neutral, no service, no weight);
 - a question whose condition names an option that is not asked before it;
-- not exactly one published service question.
+- not exactly one published service question;
+- a remedy put first for an answer the flow does not have (`first_when`);
+- an urgent cause with a remedy that is a fix to try rather than an action.
 """
 
 from __future__ import annotations
@@ -71,6 +73,29 @@ def check_flow(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessa
                     id="diagnosis.E003",
                 )
             )
+    option_slugs = {o.slug for q in questions for o in q.options.all()}
+    for cause in causes:
+        for remedy in cause.remedies.all():
+            unknown = sorted(set(remedy.first_when_list) - option_slugs)
+            if unknown:
+                errors.append(
+                    checks.Error(
+                        f"原因「{cause}」の対処法「{remedy}」の「先に出す回答」に、診断にない選択肢があります: "
+                        + "、".join(unknown),
+                        hint="診断の選択肢のスラッグを書くか、空にしてください。",
+                        obj=cause,
+                        id="diagnosis.E006",
+                    )
+                )
+            if cause.urgent and not remedy.is_action:
+                errors.append(
+                    checks.Error(
+                        f"緊急の原因「{cause}」の対処法「{remedy}」が「試す対処法」になっています。",
+                        hint="緊急の原因の手順は、すぐ行うことのチェックリストとして「行うこと」にしてください。",
+                        obj=cause,
+                        id="diagnosis.E007",
+                    )
+                )
     order = {q.pk: i for i, q in enumerate(questions)}
     for question in questions:
         for option in question.options.all():

@@ -26,6 +26,7 @@ from . import ranking
 from .ranking import (
     Answers,
     ChannelNode,
+    FaqNode,
     Graph,
     OptionNode,
     Progress,
@@ -81,7 +82,7 @@ class FlowQuery:
         """The state after a person says a fix worked, did not, or asks for support."""
         if action == "resolved":
             return replace(self, resolved=remedy, escalate=False)
-        if action == "unresolved" and remedy is not None:
+        if action in {"unresolved", "done"} and remedy is not None:
             return replace(self, tried=(*self.tried, remedy), resolved=None, escalate=False)
         return replace(self, escalate=True, resolved=None)
 
@@ -111,6 +112,8 @@ class Screen:
     heading: str
     step: int = 0
     total: int = 0
+    remaining: int = 0  # the most questions still to come, this one included
+    previous_url: str = ""  # the question before, with every answer kept
     question: QuestionNode | None = None
     options: tuple[OptionNode, ...] = ()
     selected: frozenset[str] = frozenset()
@@ -120,6 +123,7 @@ class Screen:
     ranking: Ranking | None = None
     progress: Progress | None = None
     tips: tuple[TipNode, ...] = ()
+    faqs: tuple[FaqNode, ...] = ()  # one or two related to the current fix
     channels: tuple[ChannelNode, ...] = ()
     service_name: str = ""
     summary: str = ""
@@ -132,6 +136,13 @@ class Screen:
 
     def url(self, **changes: object) -> str:
         return self.query.url(self.path, **changes)
+
+    @property
+    def fixes_used_up(self) -> bool:
+        """Every fix was tried (not merely: there were none to try)."""
+        return bool(
+            self.progress and self.progress.exhausted and self.progress.tried and self.ranking
+        )
 
     @property
     def back_url(self) -> str:
@@ -175,6 +186,8 @@ def _question_screen(
 ) -> Screen:
     visible = ranking.visible_questions(graph, answers)
     step = visible.index(question) + 1 if question in visible else 1
+    remaining = ranking.remaining_steps(graph, answers, reopen=question)
+    answered = _answered_steps(graph, query, answers, path, question)
     options = tuple(
         o
         for o in question.options
@@ -198,19 +211,22 @@ def _question_screen(
         path=path,
         heading=question.text,
         step=step,
-        total=max(step, ranking.expected_steps(graph, answers)),
+        total=step - 1 + remaining,
+        remaining=remaining,
+        previous_url=answered[-1].change_url if answered else "",
         question=question,
         options=options,
         selected=selected,
         error=error,
         hidden=hidden,
-        answered=_answered_steps(graph, query, answers, path, question),
+        answered=answered,
         beacon=beacon,
     )
 
 
 def summary_text(screen: Screen) -> str:
-    """A summary to paste into Amazon's contact form. Never holds e-mail, password or code."""
+    """A summary to paste into Amazon's contact form: what the person answered and the steps they
+    marked, in order. Never holds e-mail, password or code, nor causes they did not reach."""
     separator = pgettext("list separator", ", ")
     lines = [
         _("[Summary of my login problem]"),
@@ -223,25 +239,15 @@ def summary_text(screen: Screen) -> str:
             _("%(question)s → %(answers)s")
             % {"question": step.question.text, "answers": separator.join(step.labels)}
         )
-    if screen.progress and screen.progress.tried:
-        lines.append(_("What I tried (in the order I tried it):"))
-        for i, remedy in enumerate(screen.progress.tried, 1):
-            cause = (
-                next(
-                    (
-                        rc.cause.title
-                        for rc in screen.ranking.causes
-                        if rc.cause.slug == remedy.cause
-                    ),
-                    "",
-                )
-                if screen.ranking
-                else ""
-            )
-            lines.append(
-                _("%(number)s. %(fix)s (%(cause)s) → did not work")
-                % {"number": i, "fix": remedy.title, "cause": cause}
-            )
+    marked = screen.progress.tried if screen.progress else ()
+    if marked:
+        lines.append(_("What I did (in order):"))
+        for i, remedy in enumerate(marked, 1):
+            if remedy.action:
+                line = _("%(number)s. %(step)s → done")
+            else:
+                line = _("%(number)s. %(step)s → did not get me logged in")
+            lines.append(line % {"number": i, "step": remedy.title})
     else:
         lines.append(_("What I tried: nothing yet"))
     lines.append(
@@ -284,7 +290,8 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
             tips=cause.tips if cause else (),
             **common,  # type: ignore[arg-type]
         )
-    if query.escalate or progress.exhausted:
+    # Support once the fixes are used up; a result of checklists alone stays, with its button.
+    if query.escalate or (progress.exhausted and ranked.fixes):
         if service:
             channels = graph.channels.get(service.slug, ())
         else:
@@ -297,9 +304,11 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
         )
         result.summary = summary_text(result)
         return result
+    current = progress.current_cause
     return Screen(
         kind="result",
         heading=_("Possible causes and fixes"),
         beacon="answered",
+        faqs=current.cause.faqs[:2] if current else (),
         **common,  # type: ignore[arg-type]
     )

@@ -126,17 +126,17 @@ class FlowQueryForm(NamedErrors):
 
 
 class FlowAnswerForm(FlowQueryForm):
-    """A person's answer to a result step (a POST): a remedy worked, did not, or they want to
-    contact support."""
+    """A person's answer to a result step (a POST): a fix worked, did not, an action is done, or
+    they want to contact support."""
 
-    ACTIONS = ("resolved", "unresolved", "escalate")
+    ACTIONS = ("resolved", "unresolved", "done", "escalate")
 
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
     remedy = forms.IntegerField(required=False, min_value=1, max_value=MAX_REMEDY_ID)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("action") in {"resolved", "unresolved"} and not data.get("remedy"):
+        if data.get("action") in {"resolved", "unresolved", "done"} and not data.get("remedy"):
             self.add_error("remedy", _("Choose the fix you tried."))
         return data
 

@@ -11,12 +11,13 @@ from collections import defaultdict
 from django.db.models import Prefetch
 
 from articles import version
-from articles.models import Cause, PreventionTip, Service, SupportChannel
+from articles.models import FAQ, Cause, PreventionTip, Service, SupportChannel
 
 from .models import Option, OptionCause, Question
 from .ranking import (
     CauseNode,
     ChannelNode,
+    FaqNode,
     Graph,
     OptionNode,
     QuestionNode,
@@ -42,6 +43,11 @@ def build(at_version: int) -> Graph:
         node = TipNode(tip.slug, tip.title, tip.summary, tip.get_absolute_url())
         for cause in tip.causes.all():
             tips_by_cause[cause.pk].append(node)
+    faqs_by_cause: dict[int, list[FaqNode]] = defaultdict(list)
+    for faq in FAQ.objects.published().prefetch_related("causes"):
+        faq_node = FaqNode(faq.slug, faq.question, faq.get_absolute_url())
+        for cause in faq.causes.all():
+            faqs_by_cause[cause.pk].append(faq_node)
     causes = tuple(
         CauseNode(
             slug=c.slug,
@@ -53,9 +59,18 @@ def build(at_version: int) -> Graph:
             url=c.get_absolute_url(),
             services=frozenset(s.slug for s in c.services.all()),
             remedies=tuple(
-                RemedyNode(r.pk, c.slug, r.title, r.body_html) for r in c.remedies.all()
+                RemedyNode(
+                    r.pk,
+                    c.slug,
+                    r.title,
+                    r.body_html,
+                    action=r.is_action,
+                    first_when=frozenset(r.first_when_list),
+                )
+                for r in c.remedies.all()
             ),
             tips=tuple(tips_by_cause[c.pk]),
+            faqs=tuple(faqs_by_cause[c.pk]),
         )
         for c in Cause.objects.published().prefetch_related("services", "remedies")
     )

@@ -50,11 +50,20 @@ class TipNode:
 
 
 @dataclass(frozen=True)
+class FaqNode:
+    slug: str
+    question: str
+    url: str
+
+
+@dataclass(frozen=True)
 class RemedyNode:
     id: int
     cause: str  # cause slug
     title: str
     body_html: str
+    action: bool = False  # something to do (report, contact, write a plan): marked done
+    first_when: frozenset[str] = frozenset()  # answers that put this remedy first
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,7 @@ class CauseNode:
     services: frozenset[str]
     remedies: tuple[RemedyNode, ...]
     tips: tuple[TipNode, ...]
+    faqs: tuple[FaqNode, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,7 +186,10 @@ def applies_to_service(services: frozenset[str], service: str | None) -> bool:
 
 
 def is_visible(question: QuestionNode, service: str | None, chosen: Iterable[str]) -> bool:
-    if not applies_to_service(question.services, service):
+    """A question for some services is asked only once one of them is chosen (not of someone
+    "not sure": asking them about a Prime Video device or a seller role would only slow them
+    down); options and causes for some services stay open to them (`applies_to_service`)."""
+    if question.services and service not in question.services:
         return False
     return not question.after or bool(question.after & set(chosen))
 
@@ -189,6 +202,9 @@ def interpret(graph: Graph, service: str | None, answers: Sequence[str]) -> Answ
     service_option: OptionNode | None = None
     if service:
         candidate = graph.option(service)
+        if service_question and (candidate is None or candidate.question != service_question.slug):
+            # A service page links here with the service's own slug.
+            candidate = next((o for o in service_question.options if o.service == service), None)
         if candidate and service_question and candidate.question == service_question.slug:
             service_option = candidate
         else:
@@ -273,26 +289,51 @@ def visible_questions(graph: Graph, answers: Answers) -> list[QuestionNode]:
     return visible
 
 
-def expected_steps(graph: Graph, answers: Answers) -> int:
-    """How many questions this person may still be asked, counting the ones that depend on
-    questions not answered yet (so the count only ever shrinks as they answer)."""
-    visible = visible_questions(graph, answers)
-    open_questions = {q.slug for q in visible if not answers.answered(q)}
-    if not answers.service_option and graph.service_question:
-        open_questions.add(graph.service_question.slug)
-    count = len(visible)
+def remaining_steps(graph: Graph, answers: Answers, reopen: QuestionNode | None = None) -> int:
+    """The most questions this person may still be asked (`reopen`, being answered again,
+    included): the open ones, and every later one that an open one could still bring up.
+
+    Answering a question only ever lowers it, so 「残り最大N問」 never goes back up."""
+    service_open = answers.service_option is None
+    open_questions: set[str] = set()
+    chosen: list[str] = []
     for question in graph.questions:
-        if question in visible or not applies_to_service(question.services, answers.service):
+        picked = answers.for_question(question)
+        visible = question.is_service or is_visible(question, answers.service, chosen)
+        if visible:
+            if not picked or question is reopen:
+                open_questions.add(question.slug)
+            chosen.extend(o.slug for o in picked)
             continue
-        if any(
-            (o := graph.option(slug)) and o.question in open_questions for slug in question.after
-        ):
-            count += 1
-    return count
+        # Not asked now: could it still be, once the open questions are answered?
+        service_possible = (
+            not question.services or service_open or (answers.service in question.services)
+        )
+        condition_possible = (
+            not question.after
+            or bool(question.after & set(chosen))
+            or any(
+                (o := graph.option(slug)) and o.question in open_questions
+                for slug in question.after
+            )
+        )
+        if service_possible and condition_possible:
+            open_questions.add(question.slug)
+    return len(open_questions)
 
 
 def next_question(graph: Graph, answers: Answers) -> QuestionNode | None:
     return next((q for q in visible_questions(graph, answers) if not answers.answered(q)), None)
+
+
+# A cause is listed among the candidates only with real evidence: at least this score, and at
+# least this share of the leading score. The rest are offered behind 「ほかの可能性」.
+MIN_EVIDENCE = 3
+MIN_SHARE = 0.25
+# An answer is given as a reason for a cause only when it weighs at least this much for it.
+REASON_MIN = 2
+# Nothing pointed anywhere: this many of the most common causes, the rest behind 「ほかの可能性」.
+FALLBACK_LISTED = 4
 
 
 @dataclass(frozen=True)
@@ -301,13 +342,20 @@ class RankedCause:
     score: int
     reasons: tuple[str, ...]  # the labels of the answers that pointed to it, strongest first
     decisive: bool  # a sign of takeover or suspension: first, with its warning
+    remedies: tuple[RemedyNode, ...] = ()  # in the order for these answers
+
+    @property
+    def checklist(self) -> bool:
+        """Urgent causes are a checklist of actions, never fixes to try."""
+        return self.cause.urgent
 
 
 @dataclass(frozen=True)
 class Ranking:
     answers: Answers
-    causes: tuple[RankedCause, ...]
+    causes: tuple[RankedCause, ...]  # the candidates, most likely first
     fallback: bool  # nothing pointed anywhere: the usual causes for the service, in staff order
+    others: tuple[RankedCause, ...] = ()  # too little evidence to list: behind 「ほかの可能性」
 
     @property
     def notes(self) -> tuple[str, ...]:
@@ -317,11 +365,26 @@ class Ranking:
     def urgent(self) -> tuple[RankedCause, ...]:
         return tuple(r for r in self.causes if r.decisive)
 
+    @property
+    def checklists(self) -> tuple[RankedCause, ...]:
+        return tuple(r for r in self.causes if r.checklist)
+
+    @property
+    def fixes(self) -> tuple[RemedyNode, ...]:
+        """The steps to go through one at a time: every listed cause's, except checklists."""
+        return tuple(r for rc in self.causes if not rc.checklist for r in rc.remedies)
+
 
 def rank(graph: Graph, service: str | None, answers: Sequence[str]) -> Ranking:
     """Rank the causes for these answers (see the module docstring)."""
     cleaned = interpret(graph, service, answers)
     return rank_answers(graph, cleaned)
+
+
+def ordered_remedies(cause: CauseNode, chosen: Iterable[str]) -> tuple[RemedyNode, ...]:
+    """The cause's remedies, those the answers call for (`first_when`) first, else staff order."""
+    answered = set(chosen)
+    return tuple(sorted(cause.remedies, key=lambda r: 0 if r.first_when & answered else 1))
 
 
 def rank_answers(graph: Graph, answers: Answers) -> Ranking:
@@ -336,39 +399,62 @@ def rank_answers(graph: Graph, answers: Answers) -> Ranking:
             if w.decisive:
                 decisive.add(w.cause)
 
+    answered = set(answers.slugs) | (
+        {answers.service_option.slug} if answers.service_option else set()
+    )
     position = {c.slug: i for i, c in enumerate(graph.causes)}
     eligible = [c for c in graph.causes if applies_to_service(c.services, answers.service)]
-    candidates = [c for c in eligible if scores.get(c.slug, 0) > 0 or c.slug in decisive]
-    fallback = not candidates
+    pointed = [c for c in eligible if scores.get(c.slug, 0) > 0 or c.slug in decisive]
+    fallback = not pointed
     if fallback:
         # Nothing to go on: the usual causes, most common first, without the alarming ones.
-        candidates = [c for c in eligible if not c.urgent]
+        usual = [c for c in eligible if not c.urgent]
+        listed, unlisted = usual[:FALLBACK_LISTED], usual[FALLBACK_LISTED:]
+    else:
+        top = max(scores.get(c.slug, 0) for c in pointed)
+
+        def enough(c: CauseNode) -> bool:
+            score = scores.get(c.slug, 0)
+            return c.slug in decisive or (score >= MIN_EVIDENCE and score >= top * MIN_SHARE)
+
+        listed = [c for c in pointed if enough(c)] or [
+            max(pointed, key=lambda c: scores.get(c.slug, 0))
+        ]
+        unlisted = [c for c in pointed if c not in listed]
 
     def key(c: CauseNode) -> tuple[int, int, int]:
         return (0 if c.slug in decisive else 1, -scores.get(c.slug, 0), position[c.slug])
 
-    ranked = tuple(
-        RankedCause(
-            cause=c,
-            score=scores.get(c.slug, 0),
-            reasons=tuple(
-                label for _, label in sorted(reasons.get(c.slug, []), key=lambda r: -r[0])
-            ),
-            decisive=c.slug in decisive,
+    def ranked(group: list[CauseNode]) -> tuple[RankedCause, ...]:
+        return tuple(
+            RankedCause(
+                cause=c,
+                score=scores.get(c.slug, 0),
+                reasons=_reasons(reasons.get(c.slug, [])),
+                decisive=c.slug in decisive,
+                remedies=ordered_remedies(c, answered),
+            )
+            for c in sorted(group, key=key)
         )
-        for c in sorted(candidates, key=key)
-    )
-    return Ranking(answers, ranked, fallback)
+
+    return Ranking(answers, ranked(listed), fallback, ranked(unlisted))
+
+
+def _reasons(weighed: list[tuple[int, str]]) -> tuple[str, ...]:
+    """The answers that argue for a cause, strongest first: a weak nudge is not a reason."""
+    strong = [(w, label) for w, label in weighed if w >= REASON_MIN]
+    return tuple(label for _, label in sorted(strong, key=lambda r: -r[0]))
 
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a person is in the fix list: what they tried, and what to try next."""
+    """Where a person is in the fix list: what they marked, and what to do next."""
 
-    tried: tuple[RemedyNode, ...]  # in the order they were tried
+    tried: tuple[RemedyNode, ...]  # in the order they were marked (tried, or done for actions)
     resolved: RemedyNode | None
     current: RemedyNode | None  # the next remedy to try, or None when all were tried
     current_cause: RankedCause | None
+    leading_used_up: bool = False  # the leading cause's fixes are all tried: support is offered
 
     @property
     def exhausted(self) -> bool:
@@ -376,7 +462,7 @@ class Progress:
 
 
 def progress(ranking: Ranking, tried: Sequence[int], resolved: int | None) -> Progress:
-    in_list = {r.id: r for rc in ranking.causes for r in rc.cause.remedies}
+    in_list = {r.id: r for r in ranking.fixes}
     done: list[RemedyNode] = []
     for remedy_id in tried:
         remedy = in_list.get(remedy_id)
@@ -385,8 +471,10 @@ def progress(ranking: Ranking, tried: Sequence[int], resolved: int | None) -> Pr
     resolved_remedy = in_list.get(resolved) if resolved is not None else None
     if resolved_remedy is not None:
         return Progress(tuple(done), resolved_remedy, None, None)
-    for ranked in ranking.causes:
-        for remedy in ranked.cause.remedies:
+    with_fixes = [rc for rc in ranking.causes if not rc.checklist]
+    for ranked in with_fixes:
+        for remedy in ranked.remedies:
             if remedy not in done:
-                return Progress(tuple(done), None, remedy, ranked)
-    return Progress(tuple(done), None, None, None)
+                used_up = ranked is not with_fixes[0]
+                return Progress(tuple(done), None, remedy, ranked, used_up)
+    return Progress(tuple(done), None, None, None, True)

@@ -10,6 +10,7 @@ class FlowEvent(models.Model):
         STARTED = "started", "開始"
         ANSWERED = "answered", "回答を完了"
         TRIED = "tried", "対処法を試した（解決せず）"
+        DONE = "done", "行うことを済ませた"
         RESOLVED = "resolved", "解決した"
         ESCALATED = "escalated", "問い合わせへ進んだ"
 

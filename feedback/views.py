@@ -45,21 +45,23 @@ def _answer_events(screen: flow.Screen, action: str, remedy: int | None) -> list
     reported by the page's beacon, not here."""
     if screen.ranking is None:
         return []
-    offered = {r.id for rc in screen.ranking.causes for r in rc.cause.remedies}
+    offered = {r.id: r for r in screen.ranking.fixes}
     if remedy is not None and remedy not in offered:
         return []
-    if action == "resolved":
+    if action == "resolved" and remedy is not None and not offered[remedy].action:
         return [("resolved", str(remedy))]
-    if action == "unresolved":
-        tried = [("tried", str(remedy))]
-        return [*tried, ("escalated", "")] if screen.kind == "escalate" else tried
+    if action in {"unresolved", "done"} and remedy is not None:
+        marked = [("done" if offered[remedy].action else "tried", str(remedy))]
+        return [*marked, ("escalated", "")] if screen.kind == "escalate" else marked
+    if action != "escalate":
+        return []
     return [("escalated", "")]
 
 
 @require_POST
 @ratelimit(key="ip", rate=RATE, method="POST", block=True, group="feedback")
 def flow_answer(request: HttpRequest) -> HttpResponse:
-    """「解決した」「解決しない」「問い合わせ」: record, then show the next step (303 to its URL,
+    """「解決した」「解決しない」「やった」「問い合わせ」: record, then show the next step (303 to its URL,
     or for htmx the step itself with that URL pushed)."""
     form = FlowAnswerForm(request.POST)
     if not form.is_valid():

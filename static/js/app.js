@@ -119,6 +119,33 @@
       first.focus();
     }
   });
+  // Before a question's answers are sent, the page's own history entry is rewritten to hold
+  // them ("change" = this question), so the browser's Back button shows them still ticked.
+  // Without JavaScript the browser keeps the ticks itself.
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!form || !form.classList || !form.classList.contains("flow-form") || !window.URLSearchParams) return;
+      var params = new URLSearchParams();
+      var question = "";
+      Array.prototype.forEach.call(form.elements, function (field) {
+        if (!field.name || field.disabled) return;
+        if ((field.type === "checkbox" || field.type === "radio") && !field.checked) return;
+        if (field.name === "q") question = field.value;
+        else if (field.name !== "change") params.append(field.name, field.value);
+      });
+      if (!question) return;
+      params.append("change", question);
+      try {
+        history.replaceState(history.state, "", form.getAttribute("action") + "?" + params.toString());
+      } catch (e) {
+        /* a browser that refuses: Back shows the question without its ticks */
+      }
+    },
+    true
+  );
+
   document.addEventListener("htmx:historyRestore", function () {
     settleStep(null);
   });

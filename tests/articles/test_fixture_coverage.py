@@ -34,10 +34,19 @@ def test_enough_faqs_and_tips(content: object) -> None:
     assert FAQ.objects.published().filter(featured=True).exists()
 
 
-def test_only_takeover_and_suspension_are_urgent_and_they_warn(content: object) -> None:
+def test_only_causes_that_need_action_now_are_urgent_and_they_warn(content: object) -> None:
     urgent = Cause.objects.filter(urgent=True)
-    assert set(urgent.values_list("code", flat=True)) == {"C9", "C10"}
+    # A takeover, a suspension, a held account, a code nobody asked for.
+    assert set(urgent.values_list("slug", flat=True)) == {
+        "account-hijacked",
+        "seller-account-suspended",
+        "account-on-hold",
+        "unrequested-code",
+    }
     assert all(c.warning for c in urgent)
+    # Each is a checklist of actions, never a fix to try.
+    for cause in urgent:
+        assert all(r.is_action for r in cause.remedies.all()), cause
 
 
 def test_seller_only_causes_concern_only_seller_central(content: object) -> None:

@@ -55,7 +55,9 @@ def test_loads_into_an_empty_database_and_twice_gives_the_same_database() -> Non
     first = run()
     assert "新規" in first
     state = dump_database()
-    assert Cause.objects.count() == 10
+    assert Cause.objects.count() == len(
+        yaml.safe_load((content.FIXTURES_DIR / "causes.yaml").read_text())
+    )
     second = run()
     assert "新規 0 件、更新 0 件" in second
     assert dump_database() == state

@@ -82,8 +82,8 @@ def expect_swapped_step(
     announcer = page.locator("#flow-announcer")
     expect(announcer).to_contain_text(text)
     if step is not None:
-        expect(announcer).to_contain_text(f"ステップ {step} /")
-        expect(page).to_have_title(re.compile(rf"^ステップ {step} / \d+: {re.escape(text)}"))
+        expect(announcer).to_contain_text(f"質問{step}（残り最大")
+        expect(page).to_have_title(re.compile(rf"^質問{step}：{re.escape(text)}"))
     else:
         expect(page).to_have_title(text + TITLE_TAIL)
     assert page.evaluate(MARKED), f"{text}: the step came with a full page load, not an htmx swap"
@@ -98,7 +98,7 @@ def test_mouse_walk_to_resolved(site: str, open_tab: OpenTab, shoot: Check) -> N
     page = tab.page
     page.goto(site + "/diagnose/")
     expect(page.locator("#flow-heading")).to_have_text(question("service"))
-    expect(page).to_have_title(re.compile(rf"^ステップ 1 / \d+: {re.escape(question('service'))}"))
+    expect(page).to_have_title(re.compile(rf"^質問1：{re.escape(question('service'))}"))
     page.evaluate(MARK)
     urls = [page.url]
 
@@ -141,7 +141,7 @@ def test_mouse_walk_to_resolved(site: str, open_tab: OpenTab, shoot: Check) -> N
     expect(current.locator(".current-remedy")).not_to_have_text(first_remedy)
     second_remedy = current.locator(".current-remedy").inner_text()
     expect(current.locator("#current-title")).to_contain_text("2 件目")
-    expect(ranking.first.locator(".remedy-status li").first).to_contain_text("試した: 解決せず")
+    expect(ranking.first.locator(".remedy-status li").first).to_contain_text("試した：解決せず")
     expect(page.locator("#flow-heading")).to_be_focused()
     assert page.evaluate(MARKED)
     assert len(params(page).get("tried", [])) == 1, page.url
@@ -296,14 +296,12 @@ def test_back_forward_and_reload(site: str, open_tab: OpenTab) -> None:
     expect(page).to_have_url(step_3_url)
     expect(page.locator("#flow-heading")).to_be_focused()
     expect(page.locator("#flow-announcer")).to_contain_text(question("recent-change"))
-    expect(page).to_have_title(
-        re.compile(rf"^ステップ 3 / \d+: {re.escape(question('recent-change'))}")
-    )
+    expect(page).to_have_title(re.compile(rf"^質問3：{re.escape(question('recent-change'))}"))
     expect(page.locator("h1")).to_have_count(1)
 
     page.go_back()
     expect(page.locator("#flow-heading")).to_have_text(question("symptom"))
-    expect(page).to_have_title(re.compile(rf"^ステップ 2 / \d+: {re.escape(question('symptom'))}"))
+    expect(page).to_have_title(re.compile(rf"^質問2：{re.escape(question('symptom'))}"))
 
     page.go_forward()
     expect(page.locator("#flow-heading")).to_have_text(question("recent-change"))
@@ -311,9 +309,7 @@ def test_back_forward_and_reload(site: str, open_tab: OpenTab) -> None:
     page.go_forward()
     expect(page.locator("#flow-heading")).to_have_text(question("new-device"))
     expect(page).to_have_url(step_4_url)
-    expect(page).to_have_title(
-        re.compile(rf"^ステップ 4 / \d+: {re.escape(question('new-device'))}")
-    )
+    expect(page).to_have_title(re.compile(rf"^質問4：{re.escape(question('new-device'))}"))
 
     # After going back and forth the flow still goes on by htmx swaps.
     choose(page, label("new-device-yes"))
@@ -326,9 +322,7 @@ def test_back_forward_and_reload(site: str, open_tab: OpenTab) -> None:
     assert not page.evaluate(MARKED), "reload did not load the page"
     expect(page.locator("#flow-heading")).to_have_text(question("new-device"))
     expect(page).to_have_url(step_4_url)
-    expect(page).to_have_title(
-        re.compile(rf"^ステップ 4 / \d+: {re.escape(question('new-device'))}")
-    )
+    expect(page).to_have_title(re.compile(rf"^質問4：{re.escape(question('new-device'))}"))
     assert not tab.problems(), "\n".join(tab.problems())
 
 
@@ -353,7 +347,7 @@ def test_every_step_kind_is_accessible(
     expect(page.locator("#flow-heading")).to_be_focused()
     # Screen readers hear the error, not only the same question again.
     expect(page.locator("#flow-announcer")).to_contain_text(
-        "選択肢を選んでから「次へ」を押してください。ステップ 2 /"
+        "選択肢を選んでから「次へ」を押してください。質問2（残り最大"
     )
     described = page.locator("fieldset").get_attribute("aria-describedby") or ""
     assert "question-error" in described.split()
