@@ -33,8 +33,12 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
 ADVANCED: Any = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
 
 
+SOURCE: Any = ("出典", {"fields": ["source_url", "checked_on"]})
+
+
 class ContentAdmin(admin.ModelAdmin):
     actions = [publish, unpublish]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["status", "services"]
     list_editable = ["order"]
     save_on_top = True
@@ -49,7 +53,7 @@ class ServiceAdmin(admin.ModelAdmin):
 class RemedyInline(admin.StackedInline):
     model = Remedy
     extra = 0
-    fields = ["order", "title", "body"]
+    fields = ["order", "title", "kind", "body", "first_when"]
 
 
 @admin.register(Cause)
@@ -64,6 +68,7 @@ class CauseAdmin(ContentAdmin):
         (None, {"fields": ["code", "title", "slug", "summary", "status", "services"]}),
         ("緊急の原因", {"fields": ["urgent", "warning"]}),
         ("本文", {"fields": ["body"]}),
+        SOURCE,
         ADVANCED,
     ]
 
@@ -81,6 +86,7 @@ class FAQAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["question", "slug", "answer", "status", "featured"]}),
         ("関連", {"fields": ["services", "causes"]}),
+        SOURCE,
         ADVANCED,
     ]
 
