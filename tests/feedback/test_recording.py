@@ -94,6 +94,38 @@ def test_not_resolved_records_one_event_and_lands_on_the_next_step(
     assert FlowEvent.objects.filter(flow_id=token).count() == 1
 
 
+def test_an_action_is_recorded_as_done_and_never_as_a_fix_that_worked(
+    client: Client, content: object
+) -> None:
+    # An invited Seller Central user whose permissions went: the steps are actions (ask the
+    # administrator), marked 「済んだ」.
+    url = "/diagnose/?service=seller-central&a=no-permission&a=seller-invited-user"
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    for _ in range(3):  # past any fix to try, to the first action
+        form = soup.select_one(".current-fix form")
+        if form.select_one("button[value=done]"):
+            break
+        fix = [(i["name"], i["value"]) for i in form.find_all("input", type="hidden")]
+        response = post_answer(client, fix, "unresolved")
+        soup = BeautifulSoup(client.get(response["Location"]).content, "html.parser")
+    FlowEvent.objects.all().delete()
+    assert form.select_one("button[value=done]") and not form.select_one("button[value=resolved]")
+    pairs = [
+        (i["name"], i["value"])
+        for i in form.find_all("input", type="hidden")
+        if i["name"] != "csrfmiddlewaretoken"
+    ]
+    token, remedy = flow_token(dict(pairs)["f"]), dict(pairs)["remedy"]
+    post_answer(client, pairs, "resolved")  # not offered for an action: nothing recorded
+    assert not FlowEvent.objects.filter(flow_id=token).exists()
+    response = post_answer(client, pairs, "done")
+    assert response.status_code == 303
+    assert ("tried", remedy) in parse_qsl(urlsplit(response["Location"]).query)
+    assert list(FlowEvent.objects.filter(flow_id=token).values_list("kind", "key")) == [
+        ("done", remedy)
+    ]
+
+
 def test_htmx_answer_gets_the_next_step_and_its_url(client: Client, content: object) -> None:
     pairs, remedy = result_state(client)
     response = post_answer(client, pairs, "resolved", HTTP_HX_REQUEST="true")
