@@ -54,11 +54,16 @@ def walk(graph: Graph) -> Iterator[tuple[str, tuple[str, ...], list[int], set[st
                 stack.append((after, [*counts, left], seen | {question.slug}))
 
 
-@pytest.fixture(scope="module")
-def paths(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> list[tuple]:
-    with django_db_blocker.unblock():
-        graph = flowgraph.current()
-    return [(graph, *p) for p in walk(graph)]
+_walked: dict[int, list[tuple]] = {}
+
+
+@pytest.fixture
+def paths(content: object) -> list[tuple]:
+    """Every path of the shipped flow (walked once per content version and test run)."""
+    graph = flowgraph.current()
+    if graph.version not in _walked:
+        _walked[graph.version] = [(graph, *p) for p in walk(graph)]
+    return _walked[graph.version]
 
 
 def test_every_question_is_reachable_and_the_count_left_never_goes_up(paths: list) -> None:
