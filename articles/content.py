@@ -140,7 +140,9 @@ class Remedies:
                     + " にしてください"
                 )
             if not isinstance(remedy.get("first_when") or [], list):
-                problems.append(f"{where}: remedies の {i} 番目の 'first_when' はリストで書いてください")
+                problems.append(
+                    f"{where}: remedies の {i} 番目の 'first_when' はリストで書いてください"
+                )
 
     def known(self, items: list[dict[str, Any]]) -> dict[type, set[str]]:
         return {}

@@ -369,9 +369,7 @@ class Ranking:
     def checklists(self) -> tuple[RankedCause, ...]:
         """Urgent causes shown first, as checklists: those the answers point to decisively, or
         the leading one. Another urgent cause stays in the list, its steps still never fixes."""
-        return tuple(
-            r for i, r in enumerate(self.causes) if r.checklist and (r.decisive or i == 0)
-        )
+        return tuple(r for i, r in enumerate(self.causes) if r.checklist and (r.decisive or i == 0))
 
     @property
     def fixes(self) -> tuple[RemedyNode, ...]:

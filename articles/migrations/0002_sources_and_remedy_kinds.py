@@ -4,40 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cause',
-            name='checked_on',
-            field=models.DateField(blank=True, help_text='公式ヘルプと照らし合わせて内容を確かめた日。', null=True, verbose_name='最終確認日'),
+            model_name="cause",
+            name="checked_on",
+            field=models.DateField(
+                blank=True,
+                help_text="公式ヘルプと照らし合わせて内容を確かめた日。",
+                null=True,
+                verbose_name="最終確認日",
+            ),
         ),
         migrations.AddField(
-            model_name='cause',
-            name='source_url',
-            field=models.URLField(blank=True, help_text='この内容の根拠になる Amazon 公式ヘルプの URL。見つからない場合は空のまま。', max_length=300, verbose_name='公式ヘルプのページ'),
+            model_name="cause",
+            name="source_url",
+            field=models.URLField(
+                blank=True,
+                help_text="この内容の根拠になる Amazon 公式ヘルプの URL。見つからない場合は空のまま。",
+                max_length=300,
+                verbose_name="公式ヘルプのページ",
+            ),
         ),
         migrations.AddField(
-            model_name='faq',
-            name='checked_on',
-            field=models.DateField(blank=True, help_text='公式ヘルプと照らし合わせて内容を確かめた日。', null=True, verbose_name='最終確認日'),
+            model_name="faq",
+            name="checked_on",
+            field=models.DateField(
+                blank=True,
+                help_text="公式ヘルプと照らし合わせて内容を確かめた日。",
+                null=True,
+                verbose_name="最終確認日",
+            ),
         ),
         migrations.AddField(
-            model_name='faq',
-            name='source_url',
-            field=models.URLField(blank=True, help_text='この内容の根拠になる Amazon 公式ヘルプの URL。見つからない場合は空のまま。', max_length=300, verbose_name='公式ヘルプのページ'),
+            model_name="faq",
+            name="source_url",
+            field=models.URLField(
+                blank=True,
+                help_text="この内容の根拠になる Amazon 公式ヘルプの URL。見つからない場合は空のまま。",
+                max_length=300,
+                verbose_name="公式ヘルプのページ",
+            ),
         ),
         migrations.AddField(
-            model_name='remedy',
-            name='first_when',
-            field=models.CharField(blank=True, help_text='診断でこの回答（選択肢のスラッグ、空白区切り）が選ばれたら、この対処法を先頭にします。', max_length=300, verbose_name='先に出す回答'),
+            model_name="remedy",
+            name="first_when",
+            field=models.CharField(
+                blank=True,
+                help_text="診断でこの回答（選択肢のスラッグ、空白区切り）が選ばれたら、この対処法を先頭にします。",
+                max_length=300,
+                verbose_name="先に出す回答",
+            ),
         ),
         migrations.AddField(
-            model_name='remedy',
-            name='kind',
-            field=models.CharField(choices=[('fix', '試す対処法（ログインできたか尋ねる）'), ('action', '行うこと（済んだら次へ）')], default='fix', help_text='緊急の原因の手順や、問い合わせ・改善計画書などの行動は「行うこと」にします。', max_length=10, verbose_name='種類'),
+            model_name="remedy",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("fix", "試す対処法（ログインできたか尋ねる）"),
+                    ("action", "行うこと（済んだら次へ）"),
+                ],
+                default="fix",
+                help_text="緊急の原因の手順や、問い合わせ・改善計画書などの行動は「行うこと」にします。",
+                max_length=10,
+                verbose_name="種類",
+            ),
         ),
     ]

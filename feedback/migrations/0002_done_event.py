@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feedback', '0001_initial'),
+        ("feedback", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='flowevent',
-            name='kind',
-            field=models.CharField(choices=[('started', '開始'), ('answered', '回答を完了'), ('tried', '対処法を試した（解決せず）'), ('done', '行うことを済ませた'), ('resolved', '解決した'), ('escalated', '問い合わせへ進んだ')], max_length=10, verbose_name='種類'),
+            model_name="flowevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("started", "開始"),
+                    ("answered", "回答を完了"),
+                    ("tried", "対処法を試した（解決せず）"),
+                    ("done", "行うことを済ませた"),
+                    ("resolved", "解決した"),
+                    ("escalated", "問い合わせへ進んだ"),
+                ],
+                max_length=10,
+                verbose_name="種類",
+            ),
         ),
     ]
