@@ -15,6 +15,8 @@ from functools import cached_property
 
 from articles import version
 
+from . import romaji
+from .boundaries import found_as_word, needs_boundary
 from .models import Synonym
 from .normalise import normalise, words
 
@@ -37,11 +39,13 @@ SYNONYMS_MAX_AGE = 1.0  # seconds: how late another worker may notice a staff ed
 
 
 def _build_synonyms(at_version: int) -> Synonyms:
-    groups: dict[str, set[str]] = {}
+    groups: dict[str, dict[str, None]] = {}
     for synonym in Synonym.objects.all():
-        found = {normalise(t) for t in synonym.term_list}
-        for term in found - {""}:
-            groups.setdefault(term, set()).update(found - {""})
+        # In the staff's order (a dict, not a set): which alternatives a long query keeps must
+        # not change from one process to the next.
+        found = dict.fromkeys(t for t in map(normalise, synonym.term_list) if t)
+        for term in found:
+            groups.setdefault(term, {}).update(found)
     return {k: tuple(sorted(v)) for k, v in groups.items()}
 
 
@@ -61,40 +65,159 @@ def synonym_map() -> Synonyms:
 
 
 @dataclass(frozen=True)
+class _Alternatives:
+    """Alternatives sorted for matching: single words found by `in`, short single words that
+    must start a word (`search.boundaries`), multi-word alternatives (all words anywhere)."""
+
+    plain: tuple[str, ...]
+    bounded: tuple[str, ...]
+    multis: tuple[tuple[str, ...], ...]
+    whole: bool  # bounded words must end a word too (synonyms)
+
+    @classmethod
+    def of(
+        cls, alternatives: Sequence[tuple[str, ...]], whole: bool, checked: bool
+    ) -> _Alternatives:
+        singles = [alt[0] for alt in alternatives if len(alt) == 1]
+        bounded = [w for w in singles if checked and needs_boundary(w)]
+        plain = [w for w in singles if w not in bounded]
+        multis = tuple(alt for alt in alternatives if len(alt) > 1)
+        return cls(tuple(plain), tuple(bounded), multis, whole)
+
+    def found_in(self, text: str, display: str) -> bool:
+        """Plain loops: this runs for every candidate, group and field of a search."""
+        for word in self.plain:
+            if word in text:
+                return True
+        for alternative in self.multis:
+            if all(word in text for word in alternative):
+                return True
+        return any(
+            word in text and found_as_word(word, display, self.whole) for word in self.bounded
+        )
+
+
+@dataclass(frozen=True)
 class Group:
     """One query word and what else it may be written as. Each alternative is a tuple of words
-    (a multi-word synonym such as "prime video" must match all of its words)."""
+    (a multi-word synonym such as "prime video" must match all of its words). `own` are the
+    alternatives that are the word itself (as typed, its kana reading when typed in romaji, the
+    stem of an inflected word; by default the first), the others its synonyms. With
+    `whole_words`, short kana or Latin alternatives count only where a word starts
+    (`search.boundaries`)."""
 
     word: str
     alternatives: tuple[tuple[str, ...], ...]
     raw: str = ""  # as typed (width and case folded, kana untouched): for splitting phrases
+    own: tuple[tuple[str, ...], ...] = ()
+    whole_words: bool = True
+
+    @cached_property
+    def _matchers(self) -> tuple[_Alternatives, _Alternatives]:
+        own = set(self.own or self.alternatives[:1])
+        mine = [alt for alt in self.alternatives if alt in own]
+        others = [alt for alt in self.alternatives if alt not in own]
+        checked = self.whole_words
+        return _Alternatives.of(mine, False, checked), _Alternatives.of(others, True, checked)
+
+    @cached_property
+    def searched(self) -> tuple[tuple[str, ...], ...]:
+        """The alternatives an index needs to find every entry with any of them: a single word
+        holding another alternative (あかうんと停止 holds 停止) finds nothing more. Fewer
+        alternatives are fewer searches of the index (ログイン and 停止: 20 combinations of
+        alternatives instead of 35)."""
+        singles = self.singles
+        return tuple(
+            alt
+            for alt in self.alternatives
+            if len(alt) > 1 or not any(other != alt[0] and other in alt[0] for other in singles)
+        )
 
     @cached_property
     def singles(self) -> tuple[str, ...]:
         return tuple(alt[0] for alt in self.alternatives if len(alt) == 1)
 
-    @cached_property
-    def multis(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(alt for alt in self.alternatives if len(alt) > 1)
+    def match(self, text: str, display: str) -> int:
+        """2 where the word itself is in the (normalised) text, 1 where only a synonym is, else 0.
+        `display` is the same text as written, for the word boundaries."""
+        own, synonyms = self._matchers
+        if own.found_in(text, display):
+            return 2
+        return 1 if synonyms.found_in(text, display) else 0
 
-    def found_in(self, text: str) -> bool:
-        """Whether any alternative is in the (normalised) text: plain loops, as this runs for
-        every candidate, group and field of a search."""
-        for word in self.singles:
-            if word in text:
-                return True
-        return any(all(word in text for word in alternative) for alternative in self.multis)
+    def found_in(self, text: str, display: str) -> bool:
+        return self.match(text, display) > 0
+
+    def bounded(self) -> dict[str, bool]:
+        """The alternatives that count only where a word starts: word → must it end one too."""
+        own, synonyms = self._matchers
+        return {**dict.fromkeys(synonyms.bounded, True), **dict.fromkeys(own.bounded, False)}
+
+
+def _plain_group(raw: str, synonyms: Synonyms) -> Group:
+    """The word and, for each synonym term inside it, the word with that term replaced by each
+    other term of its group; a term inside a longer one found (ぱす in ぱすわど) is skipped."""
+    token = normalise(raw)
+    alternatives: dict[str, None] = {token: None}
+    terms = sorted((t for t in synonyms if t and t in token), key=len, reverse=True)
+    for i, term in enumerate(terms):
+        if any(term in longer for longer in terms[:i]):
+            continue
+        for other in synonyms[term]:
+            alternatives.setdefault(token.replace(term, other), None)
+    alts = tuple(tuple(words(a)) for a in list(alternatives)[:MAX_ALTERNATIVES])
+    return Group(token, tuple(a for a in alts if a), raw)
+
+
+def _longest_term(text: str, synonyms: Synonyms) -> int:
+    return max((len(term) for term in synonyms if term and term in text), default=0)
+
+
+def _romaji_group(raw: str, kana: Sequence[str], synonyms: Synonyms) -> Group:
+    """A word typed in romaji: the letters as typed and each kana reading are all the word
+    itself. The form holding the longest synonym term leads (the letters on a tie: English
+    words such as wifi keep their own synonyms), and every form's synonyms follow."""
+    forms = [raw, *kana]
+    primary = max(forms, key=lambda form: _longest_term(normalise(form), synonyms))
+    groups = [_plain_group(f, synonyms) for f in [primary, *(f for f in forms if f != primary)]]
+    own = tuple(dict.fromkeys(g.alternatives[0] for g in groups if g.alternatives))
+    merged = dict.fromkeys((*own, *(alt for g in groups for alt in g.alternatives)))
+    lead = groups[0]
+    return Group(lead.word, tuple(merged)[: max(MAX_ALTERNATIVES, len(own))], primary, own)
 
 
 def _group(raw: str, synonyms: Synonyms) -> Group:
-    token = normalise(raw)
-    alternatives: dict[str, None] = {token: None}
-    for term, group in synonyms.items():
-        if term and term in token:
-            for other in group:
-                alternatives.setdefault(token.replace(term, other), None)
-    alts = tuple(tuple(words(a)) for a in list(alternatives)[:MAX_ALTERNATIVES])
-    return Group(token, tuple(a for a in alts if a), raw)
+    kana = [k for k in romaji.readings(raw) if len(normalise(k)) >= 2]
+    return _romaji_group(raw, kana, synonyms) if kana else _plain_group(raw, synonyms)
+
+
+# Words as typed: a run of Latin letters with ' or - inside (ko-do, kon'ya) stays one word when
+# it reads as romaji; any other run of letters and digits is a word.
+_TOKEN = re.compile(rf"(?:{romaji.ROMAJI.pattern})(?![^\W_])|[^\W_]+")
+JOIN_MOST = 3  # romaji words typed apart (sain in, nidankai ninshou) read as one synonym term
+
+
+def _tokens(raw: str, synonyms: Synonyms) -> list[str]:
+    tokens: list[str] = []
+    for token in _TOKEN.findall(raw):
+        if re.search(r"['-]", token) and not romaji.readings(token):
+            tokens += words(token)
+        elif words(token):
+            tokens.append(token)
+    # Romaji words typed apart whose reading together is a synonym term are one word.
+    joined: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for size in range(min(JOIN_MOST, len(tokens) - i), 1, -1):
+            together = "'".join(tokens[i : i + size])
+            if any(normalise(k) in synonyms for k in romaji.readings(together)):
+                joined.append(together)
+                i += size
+                break
+        else:
+            joined.append(tokens[i])
+            i += 1
+    return joined
 
 
 def parse_query(query: str, synonyms: Synonyms | None = None) -> list[Group]:
@@ -106,7 +229,7 @@ def parse_query(query: str, synonyms: Synonyms | None = None) -> list[Group]:
         if term in raw:
             tokens.append(term)
             raw = raw.replace(term, " ")
-    tokens += words(raw)
+    tokens += _tokens(raw, synonyms)
     groups: list[Group] = []
     seen: set[str] = set()
     for token in tokens:
@@ -174,7 +297,10 @@ SPLIT_BELOW = 3  # a phrase found in fewer documents than this is searched for b
 
 
 def phrase_pieces(group: Group, synonyms: Synonyms) -> list[tuple[str, str]]:
-    """The (piece, stem) pairs a typed phrase splits into, or [] when it is one word."""
+    """The (piece, stem) pairs a typed phrase splits into, or [] when it is one word (a
+    synonym term, such as キャプスロック or caps lock, is one word)."""
+    if group.word in synonyms:
+        return []
     pieces = phrase_chunks(group.raw) if len(group.word) > 2 else []
     if len(pieces) == 1 and len(group.word) > 3:
         pieces = known_word_chunks(group.word, synonyms) or pieces
@@ -195,10 +321,11 @@ def split_phrases(
         if pieces and found.get(group.word, 0) < SPLIT_BELOW:
             for piece, stem in pieces:
                 part = _group(piece, synonyms)
-                if stem:
+                if stem:  # the stem (届 of 届かない) is the word itself too
                     extra = _group(stem, synonyms).alternatives
                     merged = dict.fromkeys((*part.alternatives, *extra))
-                    part = Group(part.word, tuple(merged)[: MAX_ALTERNATIVES * 2], piece)
+                    own = (*(part.own or part.alternatives[:1]), *extra[:1])
+                    part = Group(part.word, tuple(merged)[: MAX_ALTERNATIVES * 2], piece, own)
                 refined.append(part)
         else:
             refined.append(group)
