@@ -20,13 +20,14 @@ from html import unescape
 from django.db import connection, transaction
 from django.utils.html import strip_tags
 
-from articles.models import FAQ, Cause, PreventionTip, Status
+from articles.models import FAQ, Cause, PreventionTip, Status, SupportChannel
 
 from .models import SearchEntry
 from .normalise import gram_text, normalise, words
 
 FIELDS = ("title", "summary", "body")
-KINDS = {Cause: "cause", FAQ: "faq", PreventionTip: "tip"}
+KINDS = {Cause: "cause", FAQ: "faq", PreventionTip: "tip", SupportChannel: "contact"}
+Indexed = Cause | FAQ | PreventionTip | SupportChannel
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def _plain(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(strip_tags(html))).strip()
 
 
-def document(obj: Cause | FAQ | PreventionTip) -> Document | None:
+def document(obj: Indexed) -> Document | None:
     """The searchable text of a piece of content, or None when it is not public."""
     if obj.status != Status.PUBLISHED:
         return None
@@ -59,6 +60,9 @@ def document(obj: Cause | FAQ | PreventionTip) -> Document | None:
     if isinstance(obj, FAQ):
         answer = _plain(obj.answer_html)
         return Document("faq", obj.pk, url, obj.question, answer[:160], answer, priority=1)
+    if isinstance(obj, SupportChannel):  # how to reach someone: the ways (電話, チャット) count
+        summary = f"{obj.summary} {'、'.join(obj.method_list)}".strip()
+        return Document("contact", obj.pk, url, obj.title, summary, _plain(obj.body_html))
     return Document("tip", obj.pk, url, obj.title, obj.summary, _plain(obj.body_html))
 
 
@@ -118,7 +122,7 @@ def write(documents: Iterable[Document], batch: int = 2000) -> int:
     return count
 
 
-def update(obj: Cause | FAQ | PreventionTip) -> None:
+def update(obj: Indexed) -> None:
     """Index one piece of content again after a save (or drop it when it is not public)."""
     kind = KINDS[type(obj)]
     doc = document(obj)
@@ -153,10 +157,12 @@ def rebuild() -> int:
     """Index every published document from scratch."""
 
     def published() -> Iterable[Document]:
-        for model in (Cause, FAQ, PreventionTip):
+        for model in KINDS:
             queryset = model.objects.published()
             if model is Cause:
                 queryset = queryset.prefetch_related("remedies")
+            elif model is SupportChannel:
+                queryset = queryset.select_related("service")  # its page is the service's
             for obj in queryset:
                 doc = document(obj)
                 if doc is not None:

@@ -31,7 +31,8 @@ class Synonym(Content):
 
 
 class SearchEntry(models.Model):
-    """One searchable document (a published cause with its remedies, an FAQ or a tip), kept in
+    """One searchable document (a published cause with its remedies, an FAQ, a tip or a contact
+    page), kept in
     step with the content by signals. `norm_*` hold normalised text (see `search.normalise`); `grams_*`
     the one- and two-character pieces that PostgreSQL indexes for very short queries; on SQLite
     an FTS5 table (`search_fts`, rowid = id) indexes the same text."""
@@ -40,6 +41,7 @@ class SearchEntry(models.Model):
         CAUSE = "cause", "原因"
         FAQ = "faq", "FAQ"
         TIP = "tip", "予防のヒント"
+        CONTACT = "contact", "問い合わせ窓口"
 
     kind = models.CharField("種類", max_length=10, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField("元の ID")

@@ -7,12 +7,12 @@ from django.db.models.signals import post_delete, post_save
 
 from articles import signals as content_signals
 from articles.content import loaded
-from articles.models import FAQ, Cause, PreventionTip, Remedy
+from articles.models import FAQ, Cause, PreventionTip, Remedy, SupportChannel
 
 from . import index
 from .models import Synonym
 
-INDEXED = {Cause: "cause", FAQ: "faq", PreventionTip: "tip"}
+INDEXED = {Cause: "cause", FAQ: "faq", PreventionTip: "tip", SupportChannel: "contact"}
 
 
 def _index(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -25,7 +25,7 @@ def fts_expression(column: str | None, groups: Sequence[Group], require_all: boo
     column (`{title} : (…)`) or, for None, in any column."""
     parts = []
     for group in groups:
-        alts = [" AND ".join(_fts_word(w) for w in alt) for alt in group.alternatives]
+        alts = [" AND ".join(_fts_word(w) for w in alt) for alt in group.searched]
         parts.append("(" + " OR ".join(f"({a})" for a in alts) + ")")
     joined = (" AND " if require_all else " OR ").join(parts)
     return f"{{{column}}} : ({joined})" if column else joined

@@ -10,13 +10,14 @@ from django.db.models import F
 from django.test import Client
 
 from articles import version
-from articles.models import FAQ, Cause, ContentVersion, PreventionTip, Status
+from articles.models import FAQ, Cause, ContentVersion, PreventionTip, Service, Status
 from feedback.models import SearchLog
 from search import engine
 from search.models import Synonym
 from search.normalise import normalise
 from search.query import SYNONYMS_MAX_AGE, parse_query
 from search.snippets import highlight
+from tests.articles import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +198,34 @@ def test_the_index_follows_edits_deletes_and_load_content(content: object) -> No
     assert PreventionTip.objects.count() == PreventionTip.objects.published().count()
     call_command("rebuild_search_index", stdout=None)
     assert titles("停止")
+
+
+def test_contact_pages_are_found_and_the_index_follows_their_edits(content: object) -> None:
+    channel = factories.channel(
+        Service.objects.get(slug="shopping"),
+        title="ふくろうびんで問い合わせる",
+        summary="窓口の案内です。",
+        methods="伝書鳩、チャット",
+        body="まず**かめれおん**の画面を開きます。",
+    )
+    top = engine.search("ふくろうびん", limit=3).results[0]
+    assert (top.kind, top.kind_label, top.url) == (
+        "contact",
+        "お問い合わせ",
+        channel.get_absolute_url(),
+    )
+    assert titles("伝書鳩") == titles("かめれおん") == [channel.title]  # the ways, the steps
+    channel.title = "みみずくびんで問い合わせる"
+    channel.save()
+    assert titles("みみずくびん") == [channel.title] and titles("ふくろうびん") == []
+    channel.status = Status.DRAFT
+    channel.save()
+    assert titles("みみずくびん") == []
+    channel.status = Status.PUBLISHED
+    channel.save()
+    assert titles("みみずくびん") == [channel.title]
+    channel.delete()
+    assert titles("みみずくびん") == []
 
 
 def test_synonyms_edited_by_staff_take_effect(content: object) -> None:
