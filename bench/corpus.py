@@ -28,6 +28,13 @@ class Query:
     kind: str
     text: str
     note: str
+    # What a document must contain to count as having the query (the `icontains` scan looks
+    # for all of these): the query itself unless said otherwise.
+    needs: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return self.needs or (self.text,)
 
 
 RARE = "定期おトク便"
@@ -35,6 +42,8 @@ SHORT = "停止"
 COMMON = "ログイン"
 MISS = "クーポン"
 PHRASE = "ログイン履歴"
+ROMAJI = "roguin"
+ALL_WORDS = f"{COMMON} {SHORT}"
 QUERIES = (
     Query("rare", RARE, "in 5 documents at every size"),
     Query("2-char", SHORT, "in ~12% of documents, like the shipped content (5 of 40)"),
@@ -46,6 +55,18 @@ QUERIES = (
         "phrase",
         PHRASE,
         "in no document as typed; the search splits it into ログイン (~40%) and 履歴 (most)",
+    ),
+    Query(
+        "romaji",
+        ROMAJI,
+        "ログイン typed with the input method off (~40%), read as ろぐいん",
+        needs=(COMMON,),
+    ),
+    Query(
+        "all-words",
+        ALL_WORDS,
+        "two words, ~40% and ~12%, both in ~5%: those first, the weak tail cut",
+        needs=(COMMON, SHORT),
     ),
 )
 SHORT_SHARE = 0.12

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 from typing import Any
 
 from bench.corpus import QUERIES
@@ -84,10 +84,10 @@ class SqlTimer:
 
 
 def explain(query: str) -> list[str]:
-    """The plan of each candidate query of one search (EXPLAIN ANALYZE on PostgreSQL)."""
+    """The plan of each candidate query of one search: on PostgreSQL `EXPLAIN (ANALYZE,
+    BUFFERS)` of every SELECT of a batch, after its SET LOCALs, in a transaction rolled back."""
     from django.db import connection
 
-    from search.backends.postgres import INDEX_ONLY
     from search.engine import search
 
     statements: list[tuple[str, Any]] = []
@@ -103,17 +103,24 @@ def explain(query: str) -> list[str]:
         for sql, params in statements:
             if "search_fts" not in sql and "WHERE (" not in sql:
                 continue  # the content version check
-            if connection.vendor == "postgresql":
-                query = sql.removeprefix(INDEX_ONLY)  # the SET LOCAL goes before the EXPLAIN
-                cursor.execute(
-                    f"{sql[: len(sql) - len(query)]}EXPLAIN (ANALYZE, BUFFERS) {query}", params
-                )
-                if query != sql:
-                    cursor.nextset()
-            else:
+            if connection.vendor != "postgresql":
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
-            plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
-            out.append(f"{cursor.db.ops.last_executed_query(cursor, sql, params)}\n{plan}")
+                plan = "\n".join(" | ".join(str(c) for c in row) for row in cursor.fetchall())
+                out.append(f"{cursor.db.ops.last_executed_query(cursor, sql, params)}\n{plan}")
+                continue
+            import psycopg
+
+            # The query words are letters and digits: "; " only ever separates statements.
+            batch = psycopg.ClientCursor(cursor.cursor.connection).mogrify(sql, params)
+            cursor.execute("BEGIN")
+            for part in batch.split("; "):
+                if part.startswith("SET "):
+                    cursor.execute(part)
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + part)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                out.append(f"{part}\n{plan}")
+            cursor.execute("ROLLBACK")
     return out
 
 
@@ -136,8 +143,13 @@ def measure(reps: int, warmup: int, want_explain: bool, budget: float) -> list[K
     results = []
     with connection.execute_wrapper(timer):
         for query in QUERIES:
-            norm = normalise(query.text)
-            match = reduce(or_, (Q(**{f"norm_{f}__icontains": norm}) for f in FIELDS))
+            match = reduce(
+                and_,
+                (
+                    reduce(or_, (Q(**{f"norm_{f}__icontains": normalise(w)}) for f in FIELDS))
+                    for w in query.words
+                ),
+            )
             docs_with_word = SearchEntry.objects.filter(match).count()
 
             def scan(match: Q = match) -> list[int]:
@@ -178,7 +190,7 @@ def measure(reps: int, warmup: int, want_explain: bool, budget: float) -> list[K
             timings = (summarise(t) for t in (search_times, sql_times, scan_times))
             result = KindResult(query.kind, query.text, docs_with_word, sql_queries, *timings)
             print(
-                f"    {query.kind:<7} {query.text:<8} search p50 {result.search.p50:7.2f} ms"
+                f"    {query.kind:<9} {query.text:<9} search p50 {result.search.p50:7.2f} ms"
                 f" p95 {result.search.p95:7.2f} ms (SQL p50 {result.search_sql.p50:.2f});"
                 f" icontains p50 {result.icontains.p50:8.2f} ms p95 {result.icontains.p95:8.2f}"
                 f" ms; {docs_with_word} docs contain it",
