@@ -202,9 +202,12 @@ def test_faq_accordion_opens(site: str, open_tab: OpenTab, shoot: Check) -> None
 
 def test_cause_remedies_are_an_ordered_list(site: str, open_tab: OpenTab) -> None:
     page = open_tab(PHONE).page
-    for slug in ("wrong-email-or-password", "account-hijacked"):
+    for slug, heading in (
+        ("wrong-email-or-password", "対処法（上から順に試してください）"),
+        ("account-hijacked", "いますぐ行うこと（この順に）"),  # an urgent cause: actions, in order
+    ):
         page.goto(f"{site}/causes/{slug}/")
-        section = page.get_by_role("region", name="対処法（上から順に試してください）")
+        section = page.get_by_role("region", name=heading)
         assert section.locator("ol.steps").count() == 1, slug
         steps = section.locator("ol.steps > li")
         assert steps.count() >= 2, f"{slug}: {steps.count()} remedies"
