@@ -50,6 +50,8 @@ db: install messages
 run: db messages
 	$(PY) manage.py collectstatic --noinput -v0
 	@echo "ログインヘルプ: http://$(HOST):$(PORT)/"
+	@echo "管理画面: http://$(HOST):$(PORT)/admin/ (最初のスタッフ: $(PY) manage.py createsuperuser のあと、"
+	@echo "  $(PY) manage.py setup_staff_2fa ユーザー名 で認証アプリのQRコードとリカバリーコードを表示)"
 	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
 		--access-logfile - --access-logformat '$(ACCESS_LOG)'
 

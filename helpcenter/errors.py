@@ -63,3 +63,15 @@ def too_many_requests(request: HttpRequest, exception: Exception | None = None) 
         response = _page(request, "429.html", 429)
     response["Retry-After"] = "60"
     return response
+
+
+def staff_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """django-axes: too many failed staff sign-ins. A Japanese page, 429, with the wait."""
+    from axes.helpers import get_cool_off, get_failure_limit
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    context = {"failure_limit": get_failure_limit(request, credentials), "minutes": minutes}
+    return render(request, "admin/locked_out.html", context, status=429)

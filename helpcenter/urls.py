@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -6,12 +7,8 @@ from articles.sitemaps import SITEMAPS
 
 from . import views
 
-admin.site.site_header = "ログインヘルプ 管理"
-admin.site.site_title = "ログインヘルプ 管理"
-admin.site.index_title = "コンテンツと診断フローの編集"
-
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -3,3 +3,4 @@
 from .base import *  # noqa: F403
 
 DEBUG = True
+STAFF_OTP_REQUIRED = False  # make dev: the admin without a second factor

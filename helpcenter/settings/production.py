@@ -34,3 +34,4 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+STAFF_OTP_REQUIRED = True  # every staff user signs in with a TOTP code, whatever the environment

@@ -24,3 +24,6 @@ STATIC_ROOT = Path(tempfile.gettempdir()) / "loginhelp-test-static"
 STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The admin's second factor is off except in the tests that check it (override_settings).
+STAFF_OTP_REQUIRED = False
