@@ -8,11 +8,13 @@ from django.http import HttpRequest
 from .models import (
     FAQ,
     Cause,
+    OldSlug,
     PreventionTip,
     Remedy,
     Service,
     Status,
     SupportChannel,
+    Tombstone,
 )
 
 
@@ -117,3 +119,33 @@ class SupportChannelAdmin(ContentAdmin):
         ),
         ADVANCED,
     ]
+
+
+@admin.register(Tombstone)
+class TombstoneAdmin(admin.ModelAdmin):
+    """What staff deleted. Deleting an entry here lets the next load_content bring it back."""
+
+    list_display = ["model", "slug", "deleted_at"]
+    list_filter = ["model"]
+    readonly_fields = ["model", "slug", "deleted_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OldSlug)
+class OldSlugAdmin(admin.ModelAdmin):
+    """Old URLs that redirect (301) to the renamed record's page."""
+
+    list_display = ["model", "slug", "object_id", "changed_at"]
+    list_filter = ["model"]
+    readonly_fields = ["model", "slug", "object_id", "changed_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "ヘルプ記事"
 
     def ready(self) -> None:
-        from . import signals
+        from . import moves, signals
 
         signals.connect()
+        moves.connect()

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import Signal
 
-from . import signals, version
+from . import moves, signals, version
 from .models import (
     FAQ,
     Cause,
@@ -33,6 +33,7 @@ from .models import (
     Service,
     Status,
     SupportChannel,
+    Tombstone,
 )
 from .models import normalise_text as text
 
@@ -246,6 +247,8 @@ class Report:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # staff-edited, left as staff left them
+    deleted: list[str] = field(default_factory=list)  # staff deleted it: left deleted
+    restored: list[str] = field(default_factory=list)  # staff deleted it, --force brought it back
 
 
 def _value(name: str, value: Any) -> Any:
@@ -430,10 +433,27 @@ def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
     report = Report()
     with transaction.atomic(), signals.paused():
         entries = parse(directory)
+        renamed = {kind.model: moves.renamed(kind.model) for kind in KINDS}
+        deleted = {kind.model: moves.deleted(kind.model) for kind in KINDS}
         for entry in entries:
             label = f"{entry.kind.file}: {entry.slug}"
-            obj = entry.kind.model.objects.filter(slug=entry.slug).first()
+            model = entry.kind.model
+            obj = model.objects.filter(slug=entry.slug).first()
             wanted = fingerprint(entry.snapshot)
+            if obj is None and entry.slug in renamed[model]:
+                # Staff renamed it: the record under its new slug is the staff's version.
+                obj = model.objects.filter(pk=renamed[model][entry.slug]).first()
+                if obj is not None and not force:
+                    report.kept.append(f"{label}（スラッグを {obj.slug} に変更済み）")
+                    continue
+            if obj is None and entry.slug in deleted[model]:
+                if not force:
+                    report.deleted.append(label)
+                    continue
+                Tombstone.objects.filter(model=moves.label(model), slug=entry.slug).delete()
+                _write(entry, None)
+                report.restored.append(label)
+                continue
             if obj is None:
                 _write(entry, None)
                 report.created.append(label)
@@ -448,7 +468,7 @@ def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
             else:
                 _write(entry, obj)
                 report.updated.append(label)
-    if report.created or report.updated:
+    if report.created or report.updated or report.restored:
         # Signals were paused for the bulk write: bring the index and every worker's flow
         # graph up to date once.
         loaded.send(sender=Kind, report=report)

@@ -323,3 +323,39 @@ class ContentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}"
+
+
+class Tombstone(models.Model):
+    """A loadable record staff deleted: `load_content` leaves it deleted (unless --force)."""
+
+    model = models.CharField("種類", max_length=60, help_text="例: articles.cause")
+    slug = models.SlugField("スラッグ", max_length=80)
+    deleted_at = models.DateTimeField("削除日時", auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "slug"], name="tombstone_once")]
+        ordering = ["-deleted_at"]
+        verbose_name = "削除したコンテンツ"
+        verbose_name_plural = "削除したコンテンツ"
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.slug}"
+
+
+class OldSlug(models.Model):
+    """A slug a record had before staff renamed it: its old URL redirects (301) to the new one,
+    and `load_content` knows the renamed record as the fixture's."""
+
+    model = models.CharField("種類", max_length=60, help_text="例: articles.cause")
+    slug = models.SlugField("以前のスラッグ", max_length=80)
+    object_id = models.PositiveBigIntegerField("レコードの ID")
+    changed_at = models.DateTimeField("変更日時", auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["model", "slug"], name="old_slug_once")]
+        ordering = ["-changed_at"]
+        verbose_name = "以前のスラッグ"
+        verbose_name_plural = "以前のスラッグ"
+
+    def __str__(self) -> str:
+        return f"{self.model}: {self.slug}"

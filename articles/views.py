@@ -4,8 +4,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import catalog
+from . import catalog, moves
 from .forms import FaqFilterForm
+from .models import FAQ, Cause, PreventionTip, Service
 
 
 @require_safe
@@ -20,12 +21,18 @@ def cause_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def cause(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "articles/cause.html", catalog.cause_page(slug))
+    try:
+        return render(request, "articles/cause.html", catalog.cause_page(slug))
+    except Http404:
+        return moves.redirect_if_moved(Cause, slug)  # renamed: 301 to its page, else 404
 
 
 @require_safe
 def service(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "articles/service.html", catalog.service_page(slug))
+    try:
+        return render(request, "articles/service.html", catalog.service_page(slug))
+    except Http404:
+        return moves.redirect_if_moved(Service, slug)  # renamed: 301 to its page, else 404
 
 
 @require_safe
@@ -39,7 +46,10 @@ def faq_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def faq(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "articles/faq.html", catalog.faq_page(slug))
+    try:
+        return render(request, "articles/faq.html", catalog.faq_page(slug))
+    except Http404:
+        return moves.redirect_if_moved(FAQ, slug)  # renamed: 301 to its page, else 404
 
 
 @require_safe
@@ -49,7 +59,10 @@ def tip_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def tip(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "articles/tip.html", catalog.tip_page(slug))
+    try:
+        return render(request, "articles/tip.html", catalog.tip_page(slug))
+    except Http404:
+        return moves.redirect_if_moved(PreventionTip, slug)  # renamed: 301 to its page, else 404
 
 
 @require_safe
@@ -59,4 +72,7 @@ def contact_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "articles/contact.html", catalog.contact_page(slug))
+    try:
+        return render(request, "articles/contact.html", catalog.contact_page(slug))
+    except Http404:
+        return moves.redirect_if_moved(Service, slug, "get_contact_url")

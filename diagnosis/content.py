@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from articles import moves
 from articles.content import PUBLISHED, Kind
 from articles.models import Cause, Service
 from articles.models import normalise_text as text
@@ -100,7 +101,7 @@ class Options:
         keep = [o["slug"] for o in options]
         Option.objects.filter(question=question).exclude(slug__in=keep).delete()
         services = {s.slug: s for s in Service.objects.all()}
-        causes = {c.slug: c for c in Cause.objects.all()}
+        causes = moves.by_slug(Cause)  # renamed causes by their old slugs too
         for i, data in enumerate(options, 1):
             option, _ = Option.objects.update_or_create(
                 slug=data["slug"],
@@ -124,6 +125,7 @@ class Options:
                         decisive=slug in data["decisive"],
                     )
                     for slug, weight in data["weights"].items()
+                    if slug in causes  # a cause staff deleted: no weight toward it
                 ]
             )
             for slug in set(data["decisive"]) - set(data["weights"]):

@@ -7,7 +7,16 @@ from django.core.cache import caches
 
 from articles import content as content_loader
 from articles import version
-from articles.models import FAQ, Cause, ContentVersion, PreventionTip, Service, SupportChannel
+from articles.models import (
+    FAQ,
+    Cause,
+    ContentVersion,
+    OldSlug,
+    PreventionTip,
+    Service,
+    SupportChannel,
+    Tombstone,
+)
 from diagnosis.models import Question
 from search.models import SearchEntry, Synonym
 
@@ -43,3 +52,6 @@ def empty(db: None) -> None:
         model.objects.all().delete()
     SearchEntry.objects.all().delete()
     ContentVersion.objects.all().delete()
+    # An empty database remembers no deletions or renames (the deletes above just wrote them).
+    Tombstone.objects.all().delete()
+    OldSlug.objects.all().delete()

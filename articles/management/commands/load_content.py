@@ -28,9 +28,22 @@ class Command(BaseCommand):
                     f"スタッフが編集済みのため残しました: {label}（上書きするには --force）"
                 )
             )
+        for label in report.deleted:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"スタッフが削除したため読み込みませんでした: {label}（戻すには --force）"
+                )
+            )
+        for label in report.restored:
+            self.stdout.write(
+                self.style.WARNING(f"スタッフが削除していたものを --force で戻しました: {label}")
+            )
+        deleted = f"、削除を保持 {len(report.deleted)} 件" if report.deleted else ""
+        restored = f"、削除から復元 {len(report.restored)} 件" if report.restored else ""
         self.stdout.write(
             self.style.SUCCESS(
                 f"読み込み完了: 新規 {len(report.created)} 件、更新 {len(report.updated)} 件、"
                 f"変更なし {len(report.unchanged)} 件、スタッフの編集を保持 {len(report.kept)} 件"
+                f"{deleted}{restored}"
             )
         )
