@@ -2,14 +2,71 @@
 weights again from each cause's page (added to the content app's cause admin here, so that the
 content app knows nothing of the flow)."""
 
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from typing import Any
 
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from articles import version
 from articles.admin import ADVANCED, CauseAdmin, ContentAdmin
 from articles.models import Cause
 
+from .checks import check_flow
+
 from .models import Option, OptionCause, Question
+
+
+class FlowGuard(admin.ModelAdmin):
+    """Refuses a save that would break the flow, with the same rules as `manage.py check`
+    (`checks.check_flow`): the change is tried in a savepoint, checked, and undone if it adds a
+    finding; the form then comes back with the staff's input and the findings as its errors."""
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        before = {str(e.msg) for e in check_flow()}
+        with transaction.atomic():
+            savepoint = transaction.savepoint()
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if response.status_code not in (301, 302, 303):
+                return response  # the form itself refused it
+            new = [e for e in check_flow() if str(e.msg) not in before]
+            if not new:
+                return response
+            transaction.savepoint_rollback(savepoint)
+        version.reset()  # nothing built from the undone change may be kept
+        for _ in messages.get_messages(request):  # drop the "saved" message of the undone save
+            pass
+        request._flow_findings = [  # type: ignore[attr-defined]
+            f"{e.msg} {e.hint or ''}".strip() for e in new
+        ]
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        findings: list[str] = getattr(request, "_flow_findings", None) or []
+        if not findings:
+            return form
+
+        class Refused(form):  # type: ignore[valid-type, misc]
+            def clean(self) -> Any:
+                data = super().clean()
+                raise forms.ValidationError(
+                    ["この変更は保存していません。診断が壊れてしまうためです。", *findings]
+                )
+
+        return Refused
 
 
 class CauseWeightInline(admin.TabularInline):
@@ -31,7 +88,7 @@ class OptionInline(admin.StackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(ContentAdmin):
+class QuestionAdmin(FlowGuard, ContentAdmin):
     list_display = ["text", "kind", "status", "condition", "order"]
     list_filter = ["status", "kind", "services"]
     search_fields = ["text", "help", "slug"]
@@ -60,7 +117,7 @@ class OptionCauseInline(admin.TabularInline):
 
 
 @admin.register(Option)
-class OptionAdmin(admin.ModelAdmin):
+class OptionAdmin(FlowGuard):
     list_display = ["label", "question", "slug", "weights_summary", "neutral"]
     list_filter = ["question", "neutral"]
     search_fields = ["label", "slug", "hint"]
@@ -85,5 +142,5 @@ admin.site.unregister(Cause)
 
 
 @admin.register(Cause)
-class CauseWithWeightsAdmin(CauseAdmin):
+class CauseWithWeightsAdmin(FlowGuard, CauseAdmin):
     inlines = [*CauseAdmin.inlines, CauseWeightInline]
