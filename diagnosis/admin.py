@@ -15,7 +15,6 @@ from articles.admin import ADVANCED, CauseAdmin, ContentAdmin
 from articles.models import Cause
 
 from .checks import check_flow
-
 from .models import Option, OptionCause, Question
 
 
@@ -61,7 +60,7 @@ class FlowGuard(admin.ModelAdmin):
 
         class Refused(form):  # type: ignore[valid-type, misc]
             def clean(self) -> Any:
-                data = super().clean()
+                super().clean()
                 raise forms.ValidationError(
                     ["この変更は保存していません。診断が壊れてしまうためです。", *findings]
                 )
