@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from reversion.admin import VersionAdmin
 
 from .models import (
     FAQ,
@@ -38,7 +39,10 @@ ADVANCED: Any = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
 SOURCE: Any = ("出典", {"fields": ["source_url", "checked_on"]})
 
 
-class ContentAdmin(admin.ModelAdmin):
+class ContentAdmin(VersionAdmin):
+    """Every save in the admin is a revision (django-reversion): who, when, what, with the
+    remedies or options shown inline; 「履歴」 lists them and restores one as a new revision."""
+
     actions = [publish, unpublish]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["status", "services"]
@@ -47,7 +51,7 @@ class ContentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(VersionAdmin):
     list_display = ["name", "short_name", "slug", "order"]
     list_editable = ["order"]
 
@@ -65,7 +69,7 @@ class CauseAdmin(ContentAdmin):
     list_filter = ["status", "urgent", "services"]
     search_fields = ["code", "title", "summary", "body"]
     filter_horizontal = ["services"]
-    inlines = [RemedyInline]
+    inlines: list[type[admin.options.InlineModelAdmin]] = [RemedyInline]
     fieldsets = [
         (None, {"fields": ["code", "title", "slug", "summary", "status", "services"]}),
         ("緊急の原因", {"fields": ["urgent", "warning"]}),

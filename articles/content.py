@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import reversion
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -416,8 +417,9 @@ def _write(entry: Entry, obj: Content | None) -> Content:
     kind, snap = entry.kind, entry.snapshot
     if obj is None:
         obj = kind.model(slug=entry.slug)
-    for name in kind.fields:
-        setattr(obj, name, snap[name])
+    for name in kind.fields:  # as the model holds it (a date, not its text)
+        model_field: Any = kind.model._meta.get_field(name)
+        setattr(obj, name, model_field.to_python(snap[name]))
     for key, (attr, model) in kind.one.items():
         setattr(obj, attr, model._default_manager.get(slug=snap[key]))
     obj.loaded_hash = fingerprint(snap)
@@ -431,7 +433,8 @@ def _write(entry: Entry, obj: Content | None) -> Content:
 
 def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
     report = Report()
-    with transaction.atomic(), signals.paused():
+    with transaction.atomic(), signals.paused(), reversion.create_revision():
+        reversion.set_comment("load_content: fixtures/ から読み込み")
         entries = parse(directory)
         renamed = {kind.model: moves.renamed(kind.model) for kind in KINDS}
         deleted = {kind.model: moves.deleted(kind.model) for kind in KINDS}

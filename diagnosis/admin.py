@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from reversion.admin import VersionAdmin
 
 from articles import version
 from articles.admin import ADVANCED, CauseAdmin, ContentAdmin
@@ -18,7 +19,7 @@ from .checks import check_flow
 from .models import Option, OptionCause, Question
 
 
-class FlowGuard(admin.ModelAdmin):
+class FlowGuard(VersionAdmin):
     """Refuses a save that would break the flow, with the same rules as `manage.py check`
     (`checks.check_flow`): the change is tried in a savepoint, checked, and undone if it adds a
     finding; the form then comes back with the staff's input and the findings as its errors."""

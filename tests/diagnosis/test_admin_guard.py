@@ -20,9 +20,9 @@ def staff(client: Client) -> Client:
     return client
 
 
-def form_data(html: bytes) -> dict[str, list[str]]:
+def form_data(html: bytes, form_id: str = "option_form") -> dict[str, list[str]]:
     """What the browser would send from the admin's change form, untouched."""
-    form = BeautifulSoup(html, "html.parser").select_one("form#option_form")
+    form = BeautifulSoup(html, "html.parser").select_one(f"form#{form_id}")
     data: dict[str, list[str]] = {}
     for field in form.select("input, select, textarea"):
         name = field.get("name")
