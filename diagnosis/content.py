@@ -7,6 +7,7 @@ from typing import Any
 
 from articles import moves
 from articles.content import PUBLISHED, Kind
+from articles.export import Layout, describe
 from articles.models import Cause, Service
 from articles.models import normalise_text as text
 
@@ -19,19 +20,31 @@ class Options:
     key = "options"
 
     def of_record(self, obj: Question) -> list[dict[str, Any]]:
+        return [
+            {
+                **option,
+                "services": sorted(option["services"]),
+                "decisive": sorted(option["decisive"]),
+            }
+            for option in self.as_written(obj)
+        ]
+
+    def as_written(self, obj: Question) -> list[dict[str, Any]]:
+        """The options in the order a fixture file writes them (`export_content`): weights as
+        staff entered them, related services in the site's order."""
         result = []
         for option in obj.options.order_by("order", "pk"):
-            weights = list(option.weights.select_related("cause"))
+            weights = list(option.weights.select_related("cause").order_by("pk"))
             result.append(
                 {
                     "slug": option.slug,
                     "label": text(option.label),
                     "hint": text(option.hint),
                     "service": option.service.slug if option.service else None,
-                    "services": sorted(option.services.values_list("slug", flat=True)),
+                    "services": list(option.services.values_list("slug", flat=True)),
                     "neutral": option.neutral,
                     "weights": {w.cause.slug: w.weight for w in weights},
-                    "decisive": sorted(w.cause.slug for w in weights if w.decisive),
+                    "decisive": [w.cause.slug for w in weights if w.decisive],
                 }
             )
         return result
@@ -142,4 +155,34 @@ FLOW = Kind(
     defaults={**PUBLISHED, "help": ""},
     many={"services": ("services", Service), "after": ("after", Option)},
     children=Options(),
+)
+
+# How export_content writes flow.yaml: `order` right after the slug, and an option's keys only
+# when they say something.
+describe(
+    FLOW,
+    Layout(
+        ("order", "kind", "text", "help", "status", "services", "after", "options"),
+        optional=frozenset({"status", "services", "after"}),
+        child_keys=(
+            "slug",
+            "label",
+            "hint",
+            "service",
+            "services",
+            "neutral",
+            "weights",
+            "decisive",
+        ),
+        child_defaults={
+            "hint": "",
+            "service": None,
+            "services": [],
+            "neutral": False,
+            "weights": {},
+            "decisive": [],
+        },
+        child_refs={"service": Service, "services": Service, "weights": Cause, "decisive": Cause},
+        child_model=Option,
+    ),
 )
