@@ -12,7 +12,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -56,8 +58,27 @@ class StaffAdminSite(OTPAdminSite):
     site_title = "ログインヘルプ 管理"
     index_title = "コンテンツと診断フローの編集"
 
+    index_template = "admin/staff_index.html"
+
     def __init__(self, name: str = "admin") -> None:
         AdminSite.__init__(self, name)
+
+    def get_urls(self) -> list[URLResolver | URLPattern]:
+        extra = [path("health/", self.admin_view(self.health), name="health")]
+        return extra + super().get_urls()
+
+    def health(self, request: HttpRequest) -> HttpResponse:
+        """Content health: what needs a look, with a link to fix each (`helpcenter.health`)."""
+        from . import health
+
+        groups = health.report()
+        context = {
+            **self.each_context(request),
+            "title": _("Content health"),
+            "groups": groups,
+            "total": sum(len(found) for _title, found in groups),
+        }
+        return TemplateResponse(request, "admin/health.html", context)
 
     @property
     def login_form(self) -> Any:

@@ -180,6 +180,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "helpcenter.errors.staff_locked_out"  # Japanese, 429, with the wait
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 
+# Content health (admin): how long a "last checked" date stays fresh, and a draft untouched.
+CONTENT_REVIEW_DAYS = int(os.environ.get("CONTENT_REVIEW_DAYS", "180"))
+STALE_DRAFT_DAYS = int(os.environ.get("STALE_DRAFT_DAYS", "30"))
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
