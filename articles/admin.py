@@ -1,11 +1,14 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from reversion.admin import VersionAdmin
 
+from . import signals, version
+from .content import loaded
 from .models import (
     FAQ,
     Cause,
@@ -19,18 +22,24 @@ from .models import (
 )
 
 
-@admin.action(description="選んだものを公開する")
+def _set_status(request: HttpRequest, queryset: QuerySet, status: str) -> None:
+    """All or nothing, and one content-version bump (every page changes at once)."""
+    with transaction.atomic(), signals.paused():
+        for obj in queryset:
+            obj.status = status
+            obj.save()
+    loaded.send(sender=type(queryset.model), report=None)  # the search index, rebuilt once
+    version.bump()
+
+
+@admin.action(description="選んだものを公開する", permissions=["publish"])
 def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    for obj in queryset:
-        obj.status = Status.PUBLISHED
-        obj.save()
+    _set_status(request, queryset, Status.PUBLISHED)
 
 
-@admin.action(description="選んだものを下書きに戻す")
+@admin.action(description="選んだものを下書きに戻す", permissions=["publish"])
 def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    for obj in queryset:
-        obj.status = Status.DRAFT
-        obj.save()
+    _set_status(request, queryset, Status.DRAFT)
 
 
 ADVANCED: Any = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
@@ -42,6 +51,27 @@ SOURCE: Any = ("出典", {"fields": ["source_url", "checked_on"]})
 class ContentAdmin(VersionAdmin):
     """Every save in the admin is a revision (django-reversion): who, when, what, with the
     remedies or options shown inline; 「履歴」 lists them and restores one as a new revision."""
+
+    # Roles (`helpcenter.roles`): editors write drafts; publishers publish, unpublish and restore.
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request):
+            fields.append("status")  # a new record stays a draft; a published one stays as it is
+        return fields
+
+    def revision_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().revision_view(request, *args, **kwargs)
+
+    def recover_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        return super().recover_view(request, *args, **kwargs)
 
     actions = [publish, unpublish]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

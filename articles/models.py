@@ -151,6 +151,7 @@ class Cause(Publishable, Sourced):
         ordering = ["order", "pk"]
         verbose_name = "原因"
         verbose_name_plural = "原因"
+        permissions = [("publish_cause", "公開・下書きへの切り替えと、以前の版への復元ができる")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -234,6 +235,7 @@ class FAQ(Publishable, Sourced):
         ordering = ["order", "pk"]
         verbose_name = "よくある質問"
         verbose_name_plural = "よくある質問"
+        permissions = [("publish_faq", "公開・下書きへの切り替えと、以前の版への復元ができる")]
 
     def __str__(self) -> str:
         return self.question
@@ -265,6 +267,9 @@ class PreventionTip(Publishable):
         ordering = ["order", "pk"]
         verbose_name = "予防のヒント"
         verbose_name_plural = "予防のヒント"
+        permissions = [
+            ("publish_preventiontip", "公開・下書きへの切り替えと、以前の版への復元ができる")
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -299,6 +304,9 @@ class SupportChannel(Publishable):
         ordering = ["service__order", "order", "pk"]
         verbose_name = "問い合わせ窓口"
         verbose_name_plural = "問い合わせ窓口"
+        permissions = [
+            ("publish_supportchannel", "公開・下書きへの切り替えと、以前の版への復元ができる")
+        ]
 
     def __str__(self) -> str:
         return self.title

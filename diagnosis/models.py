@@ -44,6 +44,7 @@ class Question(Publishable):
         ordering = ["order", "pk"]
         verbose_name = "診断の質問"
         verbose_name_plural = "診断の質問"
+        permissions = [("publish_question", "公開・下書きへの切り替えと、以前の版への復元ができる")]
 
     def __str__(self) -> str:
         return self.text

@@ -10,9 +10,13 @@ class HelpcenterConfig(AppConfig):
     verbose_name = "ログインヘルプ"
 
     def ready(self) -> None:
-        from . import checks
+        from django.db.models.signals import post_migrate
+
+        from . import checks, roles
 
         checks.register()
+        # After each app's permissions are created (the last call sees them all); idempotent.
+        post_migrate.connect(roles.ensure_roles, dispatch_uid="helpcenter-roles")
 
 
 class StaffAdminConfig(admin_apps.AdminConfig):
