@@ -64,8 +64,22 @@ class StaffAdminSite(OTPAdminSite):
         AdminSite.__init__(self, name)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
-        extra = [path("health/", self.admin_view(self.health), name="health")]
+        extra = [
+            path("health/", self.admin_view(self.health), name="health"),
+            path("flow/", self.admin_view(self.flow_map), name="flow_map"),
+        ]
         return extra + super().get_urls()
+
+    def flow_map(self, request: HttpRequest) -> HttpResponse:
+        """A picture of the flow's weights, with the same as a table (`helpcenter.flowmap`)."""
+        from . import flowmap
+
+        context = {
+            **self.each_context(request),
+            "title": _("The flow at a glance"),
+            "map": flowmap.build(),
+        }
+        return TemplateResponse(request, "admin/flow_map.html", context)
 
     def health(self, request: HttpRequest) -> HttpResponse:
         """Content health: what needs a look, with a link to fix each (`helpcenter.health`)."""
