@@ -1,13 +1,19 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from . import signals, version
+from . import versions as versions_diff
 from .content import loaded
 from .models import (
     FAQ,
@@ -20,6 +26,7 @@ from .models import (
     SupportChannel,
     Tombstone,
 )
+from .preview import MarkdownPreviewAdmin, MarkdownPreviewInline
 
 
 def _set_status(request: HttpRequest, queryset: QuerySet, status: str) -> None:
@@ -48,7 +55,7 @@ ADVANCED: Any = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
 SOURCE: Any = ("出典", {"fields": ["source_url", "checked_on"]})
 
 
-class ContentAdmin(VersionAdmin):
+class ContentAdmin(MarkdownPreviewAdmin, VersionAdmin):
     """Every save in the admin is a revision (django-reversion): who, when, what, with the
     remedies or options shown inline; 「履歴」 lists them and restores one as a new revision."""
 
@@ -62,6 +69,72 @@ class ContentAdmin(VersionAdmin):
         if not self.has_publish_permission(request):
             fields.append("status")  # a new record stays a draft; a published one stays as it is
         return fields
+
+    object_history_template = "admin/versions_history.html"
+
+    def get_urls(self) -> list[Any]:
+        opts = self.opts
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def _versions(self, object_id: str) -> list[Version]:
+        return list(
+            Version.objects.get_for_object_reference(self.model, object_id).select_related(
+                "revision", "revision__user"
+            )
+        )
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> Any:
+        opts = self.opts
+        versions = self._versions(object_id)
+        compare = reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[object_id])
+        rows = [
+            {
+                "version": v,
+                "restore": reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_revision", args=[object_id, v.pk]
+                ),
+                "compare": f"{compare}?{urlencode({'from': older.pk, 'to': v.pk})}"
+                if (older := next(iter(versions[i + 1 :]), None))
+                else "",
+            }
+            for i, v in enumerate(versions)
+        ]
+        context = {
+            **(extra_context or {}),
+            "rows": rows,
+            "can_restore": self.has_publish_permission(request),
+        }
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request: HttpRequest, object_id: str) -> Any:
+        """Two versions side by side, as lines removed and added, field by field."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        versions = {str(v.pk): v for v in self._versions(object_id)}
+        ordered = list(versions.values())
+        if len(ordered) < 2:
+            raise Http404
+        new = versions.get(request.GET.get("to", ""), ordered[0])
+        old = versions.get(request.GET.get("from", ""), ordered[1])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{self.opts.verbose_name}の版の比較",
+            "object_repr": new.object_repr,
+            "object_id": object_id,
+            "versions": ordered,
+            "old": old,
+            "new": new,
+            "changes": versions_diff.difference(self.model, old, new),
+        }
+        return TemplateResponse(request, "admin/versions_compare.html", context)
 
     def revision_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not self.has_publish_permission(request):
@@ -86,8 +159,9 @@ class ServiceAdmin(VersionAdmin):
     list_editable = ["order"]
 
 
-class RemedyInline(admin.StackedInline):
+class RemedyInline(MarkdownPreviewInline, admin.StackedInline):
     model = Remedy
+    preview_fields = ["body"]
     extra = 0
     fields = ["order", "title", "kind", "body", "first_when"]
 
@@ -99,7 +173,7 @@ class CauseAdmin(ContentAdmin):
     list_filter = ["status", "urgent", "services"]
     search_fields = ["code", "title", "summary", "body"]
     filter_horizontal = ["services"]
-    inlines: list[type[admin.options.InlineModelAdmin]] = [RemedyInline]
+    inlines: ClassVar[list[type[InlineModelAdmin]]] = [RemedyInline]
     fieldsets = [
         (None, {"fields": ["code", "title", "slug", "summary", "status", "services"]}),
         ("緊急の原因", {"fields": ["urgent", "warning"]}),
