@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from reversion.admin import VersionAdmin
 
 from articles import version
-from articles.admin import ADVANCED, CauseAdmin, ContentAdmin
+from articles.admin import ADVANCED, CauseAdmin, ContentAdmin, RemedyInline
 from articles.models import Cause
 
 from .checks import check_flow
@@ -143,4 +143,4 @@ admin.site.unregister(Cause)
 
 @admin.register(Cause)
 class CauseWithWeightsAdmin(FlowGuard, CauseAdmin):
-    inlines = [*CauseAdmin.inlines, CauseWeightInline]
+    inlines = [RemedyInline, CauseWeightInline]
