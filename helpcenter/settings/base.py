@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "helpcenter.middleware.SessionActivity",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,7 +167,7 @@ ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin").strip("/") + "/"
 # A staff session ends when the browser closes, and after an hour without a request.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", "3600"))
-SESSION_SAVE_EVERY_REQUEST = True  # an empty (visitor's) session is never saved
+# helpcenter.middleware.SessionActivity moves a staff session's expiry on at most every 5 minutes.
 # Lockout after repeated failures (django-axes): per user name and address, for 30 minutes or
 # until a superuser unlocks it (admin: アクセスの試行, or `manage.py axes_reset_username`).
 AUTHENTICATION_BACKENDS = [
