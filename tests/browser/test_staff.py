@@ -12,11 +12,11 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from articles.models import Cause
+from tests.helpcenter.test_staff_signin import PASSWORD, code
 
 from .conftest import AXE_TAGS
 from .tabs import Tab
@@ -24,18 +24,12 @@ from .tabs import Tab
 pytestmark = pytest.mark.browser
 
 OpenTab = Callable[..., Tab]
-PASSWORD = "a-long-staff-passphrase-42"
 
 
 @pytest.fixture
 def second_factor() -> Iterator[None]:
     with override_settings(STAFF_OTP_REQUIRED=True):  # as under production settings
         yield
-
-
-def code(device: TOTPDevice) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
 
 
 def sign_in(page: Page, site: str) -> None:
