@@ -17,21 +17,10 @@ from django.template.loader import render_to_string
 from diagnosis import flow, ranking
 from diagnosis import graph as flowgraph
 from diagnosis.flow import FlowQuery
-from diagnosis.ranking import Graph, QuestionNode
+from diagnosis.paths import choices
+from diagnosis.ranking import Graph
 
 PATH = "/diagnose/"
-
-
-def choices(graph: Graph, question: QuestionNode, service: str | None) -> list[tuple[str, ...]]:
-    options = [
-        o.slug
-        for o in question.options
-        if question.is_service or ranking.applies_to_service(o.services, service)
-    ]
-    singles = [(o,) for o in options]
-    if not question.is_multiple:
-        return singles
-    return singles + list(itertools.combinations(options, 2))
 
 
 def walk(graph: Graph) -> Iterator[tuple[str, tuple[str, ...], list[int], set[str]]]:
