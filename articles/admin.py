@@ -1,6 +1,7 @@
 from typing import Any, ClassVar
 
-from django.contrib import admin
+import reversion
+from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -8,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -15,9 +17,12 @@ from reversion.models import Version
 from . import signals, version
 from . import versions as versions_diff
 from .content import loaded
+from .drafts import DraftAdmin, publish_all
+from .forms import StaffText
 from .models import (
     FAQ,
     Cause,
+    Draft,
     OldSlug,
     PreventionTip,
     Remedy,
@@ -27,6 +32,13 @@ from .models import (
     Tombstone,
 )
 from .preview import MarkdownPreviewAdmin, MarkdownPreviewInline
+
+# The history of a cause holds its remedies. The weights pointing to it (edited on its page too)
+# are recorded when they change but not followed: restoring an old version of a cause
+# (django-reversion deletes what its followed relations gained since) must never delete the
+# flow's weights added since. Registered here, before the admins would register it themselves.
+reversion.register(Remedy)
+reversion.register(Cause, follow=["remedies"])
 
 
 def _set_status(request: HttpRequest, queryset: QuerySet, status: str) -> None:
@@ -55,14 +67,13 @@ ADVANCED: Any = ("詳細", {"classes": ["collapse"], "fields": ["order"]})
 SOURCE: Any = ("出典", {"fields": ["source_url", "checked_on"]})
 
 
-class ContentAdmin(MarkdownPreviewAdmin, VersionAdmin):
+class ContentAdmin(DraftAdmin, MarkdownPreviewAdmin, VersionAdmin):
     """Every save in the admin is a revision (django-reversion): who, when, what, with the
-    remedies or options shown inline; 「履歴」 lists them and restores one as a new revision."""
+    remedies or options shown inline; 「履歴」 lists them and restores one as a new revision.
+    A change to a published record can wait as a draft (`drafts.DraftAdmin`).
 
-    # Roles (`helpcenter.roles`): editors write drafts; publishers publish, unpublish and restore.
-    def has_publish_permission(self, request: HttpRequest) -> bool:
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    Roles (`helpcenter.roles`): editors write drafts; publishers publish, unpublish and restore.
+    """
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
@@ -147,7 +158,10 @@ class ContentAdmin(MarkdownPreviewAdmin, VersionAdmin):
         return super().recover_view(request, *args, **kwargs)
 
     actions = [publish, unpublish]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"form_class": StaffText},
+    }
     list_filter = ["status", "services"]
     list_editable = ["order"]
     save_on_top = True
@@ -161,6 +175,7 @@ class ServiceAdmin(VersionAdmin):
 
 class RemedyInline(MarkdownPreviewInline, admin.StackedInline):
     model = Remedy
+    formfield_overrides = {models.TextField: {"form_class": StaffText}}
     preview_fields = ["body"]
     extra = 0
     fields = ["order", "title", "kind", "body", "first_when"]
@@ -216,7 +231,6 @@ class PreventionTipAdmin(ContentAdmin):
 @admin.register(SupportChannel)
 class SupportChannelAdmin(ContentAdmin):
     # An address typed without a scheme is taken as https (Django 6's default, asked for now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["title", "service", "methods", "status", "order"]
     list_filter = ["status", "service"]
     search_fields = ["title", "summary", "body"]
@@ -257,3 +271,51 @@ class OldSlugAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+@admin.action(description="選んだ下書きをまとめて公開する", permissions=["publish"])
+def publish_drafts(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    drafts = list(queryset.select_related("content_type", "author"))
+    refused = publish_all(request, drafts)
+    if refused:
+        modeladmin.message_user(
+            request, "どれも公開していません。" + " ".join(refused), messages.ERROR
+        )
+    else:
+        modeladmin.message_user(request, f"{len(drafts)}件の下書きをまとめて公開しました。")
+
+
+def _codenames(user: Any) -> set[str]:
+    return {name.split(".", 1)[1] for name in user.get_all_permissions()}
+
+
+@admin.register(Draft)
+class DraftListAdmin(admin.ModelAdmin):
+    """Every draft waiting to be published, linked to its record's form (where it is edited,
+    previewed, compared and published one by one); publishers can publish several at once."""
+
+    list_display = ["target_link", "content_type", "author", "updated_at"]
+    list_display_links = None  # the link goes to the record's own form, where drafts are handled
+    list_filter = ["content_type"]
+    actions = [publish_drafts]
+    fields = ["content_type", "object_repr", "author", "updated_at"]
+    readonly_fields = ["content_type", "object_repr", "author", "updated_at"]
+
+    @admin.display(description="対象")
+    def target_link(self, obj: Draft) -> str:
+        model = obj.content_type.model_class()
+        if model is None or obj.target() is None:
+            return f"{obj.object_repr}（元のレコードは削除済み）"
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.object_id])
+        return format_html('<a href="{}">{}</a>', url, obj.object_repr)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_publish_permission(self, request: Any) -> bool:
+        """Publishers (each draft is checked against its own model's permission too)."""
+        return any(p.startswith("publish_") for p in _codenames(request.user))

@@ -414,6 +414,14 @@ def parse(directory: Path = FIXTURES_DIR) -> list[Entry]:
 
 
 def _write(entry: Entry, obj: Content | None) -> Content:
+    """One record and its children, as one revision of its own in the history: restoring a
+    record's loaded version then brings back that record only, not everything loaded with it."""
+    with reversion.create_revision():
+        reversion.set_comment("load_content: fixtures/ から読み込み")
+        return _write_record(entry, obj)
+
+
+def _write_record(entry: Entry, obj: Content | None) -> Content:
     kind, snap = entry.kind, entry.snapshot
     if obj is None:
         obj = kind.model(slug=entry.slug)
@@ -433,8 +441,7 @@ def _write(entry: Entry, obj: Content | None) -> Content:
 
 def load(directory: Path = FIXTURES_DIR, *, force: bool = False) -> Report:
     report = Report()
-    with transaction.atomic(), signals.paused(), reversion.create_revision():
-        reversion.set_comment("load_content: fixtures/ から読み込み")
+    with transaction.atomic(), signals.paused():
         entries = parse(directory)
         renamed = {kind.model: moves.renamed(kind.model) for kind in KINDS}
         deleted = {kind.model: moves.deleted(kind.model) for kind in KINDS}

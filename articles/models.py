@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
@@ -367,3 +369,41 @@ class OldSlug(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}: {self.slug}"
+
+
+class Draft(models.Model):
+    """The next version of a published record, waiting to be published (`articles.drafts`).
+
+    `data` is what the admin's form posted (the fields and the inline rows), kept only after
+    the same save was tried and passed every check; the live record stays as it is until a
+    publisher publishes the draft through that same save."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="種類")
+    object_id = models.CharField("レコードの ID", max_length=40)
+    object_repr = models.CharField("対象", max_length=200)
+    data = models.JSONField("下書きの内容", default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="書いた人",
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_each")
+        ]
+        ordering = ["-updated_at"]
+        verbose_name = "公開待ちの下書き"
+        verbose_name_plural = "公開待ちの下書き"
+
+    def __str__(self) -> str:
+        return f"{self.content_type.name}「{self.object_repr}」"
+
+    def target(self) -> Any:
+        model = self.content_type.model_class()
+        return model._default_manager.filter(pk=self.object_id).first() if model else None

@@ -9,12 +9,16 @@ is stale.
     bump()         mark every worker's caches stale
     Cached(build)  a value built from the content, rebuilt when the version changes
     reset()        forget every cached value (tests)
+    previewing()   while staff try a draft in a transaction that is rolled back: caches build
+                   from what they see but keep nothing (`articles.drafts`)
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from time import monotonic
 from typing import Generic, TypeVar
 
@@ -27,6 +31,21 @@ T = TypeVar("T")
 
 _local_bumps = 0  # bumps made by this process: what its caches must notice at once
 _caches: list[Cached[object]] = []
+_previewing: ContextVar[bool] = ContextVar("content_previewing", default=False)
+
+
+@contextmanager
+def previewing() -> Iterator[None]:
+    """Values built inside come from a draft that will be rolled back: none may be kept."""
+    token = _previewing.set(True)
+    try:
+        yield
+    finally:
+        _previewing.reset(token)
+
+
+def is_previewing() -> bool:
+    return _previewing.get()
 
 
 def current() -> int:
@@ -71,6 +90,8 @@ class Cached(Generic[T]):
         _caches.append(self)  # type: ignore[arg-type]
 
     def get(self) -> T:
+        if _previewing.get():
+            return self._build(current())
         now = monotonic()
         value = self._value
         if (

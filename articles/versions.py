@@ -72,25 +72,45 @@ def _compare(
     return changes
 
 
-def _remedies(version: Version) -> dict[str, dict]:
-    remedy_type = ContentType.objects.get_for_model(Remedy)
+def _children(version: Version, main: type[models.Model]) -> dict[tuple[int, str], Version]:
+    """The records saved in the same revision besides the object itself: a cause's remedies
+    and weights, a question's options, an option's weights."""
+    own = ContentType.objects.get_for_model(main)
     return {
-        v.object_id: v.field_dict
-        for v in version.revision.version_set.filter(content_type=remedy_type)
+        (v.content_type_id, v.object_id): v
+        for v in version.revision.version_set.exclude(content_type=own).select_related(
+            "content_type"
+        )
     }
+
+
+def _child_changes(before: Version | None, after: Version | None) -> list[FieldChange]:
+    either = after or before
+    assert either is not None
+    model = either.content_type.model_class()
+    if model is None:
+        return []
+    if model is Remedy:
+        title = either.field_dict["title"]
+        prefix, text = f"対処法「{title}」の", (lambda v: v.field_dict["body"])
+    else:
+        prefix = f"{model._meta.verbose_name}「{either.object_repr}」の"
+        text = lambda v: v.object_repr  # noqa: E731
+    if before is None:
+        return [FieldChange(f"{prefix}追加", _lines("", text(after)))]
+    if after is None:
+        return [FieldChange(f"{prefix}削除", _lines(text(before), ""))]
+    return _compare(model, before.field_dict, after.field_dict, prefix)
+
+
+def _order(version: Version) -> tuple[int, int]:
+    return (version.content_type_id, version.field_dict.get("order") or 0)
 
 
 def difference(model: type[models.Model], old: Version, new: Version) -> list[FieldChange]:
     """What changed from `old` to `new`, in a form a person reads."""
     changes = _compare(model, old.field_dict, new.field_dict)
-    before, after = _remedies(old), _remedies(new)
-    for key in sorted({*before, *after}, key=lambda k: (after.get(k) or before[k])["order"]):
-        title = (after.get(key) or before[key])["title"]
-        prefix = f"対処法「{title}」の"
-        if key not in before:
-            changes.append(FieldChange(f"{prefix}追加", _lines("", after[key]["body"])))
-        elif key not in after:
-            changes.append(FieldChange(f"{prefix}削除", _lines(before[key]["body"], "")))
-        else:
-            changes += _compare(Remedy, before[key], after[key], prefix)
+    before, after = _children(old, model), _children(new, model)
+    for key in sorted({*before, *after}, key=lambda k: _order(after.get(k) or before[k])):
+        changes += _child_changes(before.get(key), after.get(key))
     return changes

@@ -13,14 +13,17 @@ from reversion.admin import VersionAdmin
 
 from articles import version
 from articles.admin import ADVANCED, CauseAdmin, ContentAdmin, RemedyInline
-from articles.models import Cause
+from articles.drafts import DraftAdmin
+from articles.models import Cause, Status
 
 from .checks import check_flow
 from .models import Option, OptionCause, Question
 
 
 class FlowGuard(VersionAdmin):
-    """Refuses a save that would break the flow, with the same rules as `manage.py check`
+    """(Put after `DraftAdmin` in an admin's bases, so that a draft is checked too.)
+
+    Refuses a save that would break the flow, with the same rules as `manage.py check`
     (`checks.check_flow`): the change is tried in a savepoint, checked, and undone if it adds a
     finding; the form then comes back with the staff's input and the findings as its errors."""
 
@@ -33,7 +36,7 @@ class FlowGuard(VersionAdmin):
     ) -> HttpResponse:
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        before = {str(e.msg) for e in check_flow()}
+        before = getattr(request, "_flow_before", None) or {str(e.msg) for e in check_flow()}
         with transaction.atomic():
             savepoint = transaction.savepoint()
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -50,6 +53,12 @@ class FlowGuard(VersionAdmin):
             f"{e.msg} {e.hint or ''}".strip() for e in new
         ]
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def revision_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """A restore reverts the old version before the form is saved: the findings to compare
+        with are those from before that."""
+        request._flow_before = {str(e.msg) for e in check_flow()}  # type: ignore[attr-defined]
+        return super().revision_view(request, *args, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -88,7 +97,7 @@ class OptionInline(admin.StackedInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(FlowGuard, ContentAdmin):
+class QuestionAdmin(ContentAdmin, FlowGuard):
     list_display = ["text", "kind", "status", "condition", "order"]
     list_filter = ["status", "kind", "services"]
     search_fields = ["text", "help", "slug"]
@@ -117,7 +126,17 @@ class OptionCauseInline(admin.TabularInline):
 
 
 @admin.register(Option)
-class OptionAdmin(FlowGuard):
+class OptionAdmin(DraftAdmin, FlowGuard):
+    """An option belongs to its question: live when the question is, published with it."""
+
+    publish_permission = "diagnosis.publish_question"
+
+    def is_live(self, obj: Option) -> bool:
+        return obj.question.status == Status.PUBLISHED
+
+    def public_url(self, obj: Option) -> str:
+        return ""  # seen only in the flow: the preview is the flow picture
+
     list_display = ["label", "question", "slug", "weights_summary", "neutral"]
     list_filter = ["question", "neutral"]
     search_fields = ["label", "slug", "hint"]
@@ -142,5 +161,5 @@ admin.site.unregister(Cause)
 
 
 @admin.register(Cause)
-class CauseWithWeightsAdmin(FlowGuard, CauseAdmin):
+class CauseWithWeightsAdmin(CauseAdmin, FlowGuard):
     inlines = [RemedyInline, CauseWeightInline]

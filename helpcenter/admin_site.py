@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
@@ -74,10 +74,17 @@ class StaffAdminSite(OTPAdminSite):
         """A picture of the flow's weights, with the same as a table (`helpcenter.flowmap`)."""
         from . import flowmap
 
+        drafts = flowmap.flow_drafts()
+        chosen = next((d for d in drafts if str(d.pk) == request.GET.get("draft")), None)
+        if request.GET.get("draft") and chosen is None:
+            raise Http404(_("There is no such draft of the flow."))
+        effect = flowmap.effect(request, chosen) if chosen else None
         context = {
             **self.each_context(request),
             "title": _("The flow at a glance"),
-            "map": flowmap.build(),
+            "map": effect.map if effect and effect.map else flowmap.build(),
+            "drafts": drafts,
+            "effect": effect,
         }
         return TemplateResponse(request, "admin/flow_map.html", context)
 

@@ -6,7 +6,8 @@ finding with a link to where it is fixed.
 - links inside the content to pages of this site that do not exist;
 - causes and FAQs whose official source was last checked longer ago than the review period
   (`CONTENT_REVIEW_DAYS`), or never;
-- drafts nobody touched for `STALE_DRAFT_DAYS`.
+- drafts nobody touched for `STALE_DRAFT_DAYS`: new records never published, and drafts of the
+  next version of a published record (`articles.drafts`) waiting that long.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils import timezone
 from articles.models import (
     FAQ,
     Cause,
+    Draft,
     OldSlug,
     PreventionTip,
     Remedy,
@@ -160,6 +162,15 @@ def stale_drafts() -> list[Finding]:
                     admin_url(obj),
                 )
             )
+    for draft in Draft.objects.filter(updated_at__lt=limit).select_related("content_type"):
+        target = draft.target()
+        found.append(
+            Finding(
+                "drafts",
+                f"{draft}の次の版の下書きが{settings.STALE_DRAFT_DAYS}日以上公開されていません。",
+                admin_url(target) if target is not None else "",
+            )
+        )
     return found
 
 

@@ -32,9 +32,11 @@ WRITTEN = {
     ("search", "synonym"): ("view", "add", "change"),
     ("articles", "tombstone"): ("view",),
     ("articles", "oldslug"): ("view",),
+    ("articles", "draft"): ("view",),  # drafts are written and discarded in each record's form
     ("feedback", "flowevent"): ("view",),
     ("feedback", "searchlog"): ("view",),
 }
+DELETED_BY_PUBLISHERS = {("articles", "tombstone"), ("articles", "draft")}
 PUBLISHABLE = {("articles", "cause"), ("articles", "faq"), ("articles", "preventiontip")}
 PUBLISHABLE |= {("articles", "supportchannel"), ("diagnosis", "question")}
 
@@ -52,9 +54,7 @@ def ensure_roles(**kwargs: Any) -> None:
     for (app, model), actions in WRITTEN.items():
         for action in actions:
             editor.append((app, model, f"{action}_{model}"))
-        deletes = (
-            {"delete"} if "add" in actions or (app, model) == ("articles", "tombstone") else set()
-        )
+        deletes = {"delete"} if "add" in actions or (app, model) in DELETED_BY_PUBLISHERS else set()
         publisher += [(app, model, f"{a}_{model}") for a in sorted({*actions, *deletes})]
         if (app, model) in PUBLISHABLE:
             publisher.append((app, model, f"publish_{model}"))

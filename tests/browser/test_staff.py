@@ -1,6 +1,6 @@
 """A staff member's day, in Chromium: sign in with a second factor, change a remedy, see it on
 the public page and in the history, compare two versions, restore the earlier one; the custom
-admin pages pass axe-core."""
+admin pages pass axe-core (drafts: `test_staff_drafts.py`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
-from articles.models import Cause
+from articles.models import Cause, Draft
 from tests.helpcenter.test_staff_signin import PASSWORD, code
 
 from .conftest import AXE_TAGS
@@ -87,8 +87,8 @@ def test_sign_in_edit_publish_compare_and_restore(
 
 
 AXE_ON_MAIN = """
-async (tags) => {
-  const results = await axe.run(document.querySelector("#content-main"),
+async ([tags, part]) => {
+  const results = await axe.run(document.querySelector(part || "#content-main"),
     {runOnly: {type: "tag", values: tags}});
   return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`);
 }
@@ -112,7 +112,21 @@ def test_the_custom_admin_pages_pass_axe(site: str, open_tab: OpenTab, axe_sourc
     page.fill("#id_summary", cause.summary + "（改訂）")
     page.click("input[name=_continue]")
     compare = site + reverse("admin:articles_cause_compare", args=[cause.pk])
-    for url in (site + reverse("admin:health"), site + reverse("admin:flow_map"), compare):
+    # A draft of the next version: the banner on its form, its comparison, its flow effect.
+    page.fill("#id_summary", cause.summary + "（下書き）")
+    page.locator("input[name=_save_draft]").first.click()
+    expect(page.locator(".draft-banner")).to_be_visible()
+    draft = Draft.objects.get()
+    pages = [
+        (site + reverse("admin:health"), None),
+        (site + reverse("admin:flow_map"), None),
+        (compare, None),
+        (change, ".draft-banner"),
+        (site + reverse("admin:articles_cause_draft_compare", args=[cause.pk]), None),
+        (site + reverse("admin:flow_map") + f"?draft={draft.pk}", None),
+        (site + reverse("admin:articles_draft_changelist"), "#result_list"),
+    ]
+    for url, part in pages:
         page.goto(url)
         page.add_script_tag(content=axe_source)
-        assert page.evaluate(AXE_ON_MAIN, AXE_TAGS) == [], url
+        assert page.evaluate(AXE_ON_MAIN, [AXE_TAGS, part]) == [], url

@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import FAQ, Cause, PreventionTip, Status
+from articles.models import FAQ, Cause, Draft, PreventionTip, Status
 from diagnosis.models import OptionCause
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,13 @@ def test_problems_are_listed_with_a_link_to_fix_them(staff: Client, content: obj
     PreventionTip.objects.filter(pk=draft.pk).update(
         status=Status.DRAFT, updated_at=timezone.now() - timedelta(days=45)
     )
+    waiting = Cause.objects.get(slug="captcha-fails")  # a next version, drafted and forgotten
+    Draft.objects.create(
+        content_type=ContentType.objects.get_for_model(Cause),
+        object_id=str(waiting.pk),
+        object_repr=str(waiting),
+    )
+    Draft.objects.update(updated_at=timezone.now() - timedelta(days=31))
 
     groups = findings(staff)
     cause_url = reverse("admin:articles_cause_change", args=[cause.pk])
@@ -75,7 +83,8 @@ def test_problems_are_listed_with_a_link_to_fix_them(staff: Client, content: obj
     ]  # the link to another site is not checked
     assert any(faq_url == url for _, url in groups["公式ヘルプとの照合が古いもの"])
     assert [url for _, url in groups["放置された下書き"]] == [
-        reverse("admin:articles_preventiontip_change", args=[draft.pk])
+        reverse("admin:articles_preventiontip_change", args=[draft.pk]),
+        reverse("admin:articles_cause_change", args=[waiting.pk]),
     ]
 
 
