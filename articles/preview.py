@@ -1,9 +1,13 @@
 """The live preview of Markdown fields in the admin: what readers will see, while staff type.
 
-The admin's change forms mark each Markdown textarea with `data-markdown-preview` (the URL of
-this preview); `static/js/admin-preview.js` posts the text there as staff type and shows the
-answer beside the field. The answer is rendered exactly as a save renders it (`normalise_text`,
-then `markup.render`, nh3 included), so the preview can never show more than the site would.
+The admin's change forms mark each Markdown textarea for htmx (served from our own static
+files, like the public pages'): `data-hx-post` to this preview, sent a moment after typing
+stops, the answer swapped into the box beside the field (`static/js/admin-preview.js` adds the
+box, the rows "add another" creates, and the messages for a refusal, a lost sign-in or no
+answer). htmx sends the change form's fields, its CSRF token among them, and names the typed
+field in `HX-Trigger-Name`; `text` may be posted instead. The answer is rendered exactly as a
+save renders it (`normalise_text`, then `markup.render`, nh3 included), so the preview can
+never show more than the site would.
 
 The endpoint lives under each content admin (`<admin>/articles/cause/preview/`): the admin site
 checks the staff sign-in (and the second factor), the admin's CSRF protection applies, and the
@@ -30,7 +34,8 @@ from .models import normalise_text
 # A body longer than any real article by far; beyond it, rendering on every keystroke is waste.
 MAX_CHARS = 50_000
 
-MEDIA_JS = ["js/admin-preview.js"]
+MEDIA_JS = ["vendor/htmx-2.0.11.min.js", "js/admin-preview.js"]
+WAIT = "400ms"  # after the last keystroke: one request per pause, not per key
 MEDIA_CSS = {"all": ["css/admin-preview.css"]}
 
 
@@ -55,7 +60,9 @@ class PreviewForm(forms.Form):
 @require_POST
 def preview(request: HttpRequest) -> HttpResponse:
     """The sanitised HTML fragment of the posted Markdown (a 400 with the reason otherwise)."""
-    form = PreviewForm(request.POST)
+    field = request.headers.get("HX-Trigger-Name", "")
+    text = request.POST.get("text", request.POST.get(field, "") if field else "")
+    form = PreviewForm({"text": text})
     if not form.is_valid():
         reason = " ".join(str(message) for message in form.errors["text"])
         return HttpResponseBadRequest(
@@ -73,7 +80,16 @@ def preview_url_name(admin_site: admin.AdminSite, model: type[models.Model]) -> 
 def mark_markdown_field(formfield: forms.Field | None, url: str) -> forms.Field | None:
     """Tells the script which textareas to preview, and where to ask for the preview."""
     if formfield is not None:
-        formfield.widget.attrs = {**formfield.widget.attrs, "data-markdown-preview": url}
+        formfield.widget.attrs = {
+            **formfield.widget.attrs,
+            "data-markdown-preview": url,
+            "data-hx-post": url,
+            # typing pauses; `preview` is sent by the script when the box is first shown
+            "data-hx-trigger": f"input changed delay:{WAIT}, preview",
+            "data-hx-target": "next .markdown-preview-body",
+            "data-hx-swap": "innerHTML",
+            "data-hx-sync": "this:replace",  # a newer text cancels the older request
+        }
     return formfield
 
 

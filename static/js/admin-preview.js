@@ -1,7 +1,9 @@
-// The admin's live Markdown preview (articles/preview.py): beside every textarea marked
-// `data-markdown-preview="<url>"`, a box showing what readers will see, rendered and sanitised
-// by the server exactly as a save would. Rows added with the admin's "add another" button get
-// one too (Django's `formset:added` event). No inline script or style: the CSP allows neither.
+// The admin's live Markdown preview (articles/preview.py). Each Markdown textarea carries its
+// htmx attributes (data-hx-post to the preview, sent a moment after typing stops, the answer
+// swapped into the box after the field). This script only adds the box, asks htmx to handle the
+// rows the admin's "add another" button creates (Django's `formset:added` event), and turns a
+// refusal, a lost sign-in or no answer into a Japanese message. No inline script or style, and
+// no eval: the CSP allows none of them.
 "use strict";
 
 (() => {
@@ -9,43 +11,13 @@
   const EMPTY = "まだ何も書かれていません。";
   const FAILED = "プレビューを表示できませんでした。少し待ってから、もう一度入力してください。";
   const SIGNED_OUT = "ログインの有効期限が切れたため、プレビューを表示できません。ページを読み込み直してください。";
-  const WAIT_MS = 400; // after the last keystroke: one request per pause, not per key
-  const TIMEOUT_MS = 10000;
 
-  const attached = new WeakSet();
-
-  function csrfToken(textarea) {
-    const field = textarea.form && textarea.form.querySelector("input[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
-
-  // One request at a time for the whole page: a cause opens with its body and every remedy to
-  // render, and each request also renews the staff's session (SESSION_SAVE_EVERY_REQUEST).
-  let queue = Promise.resolve();
-  function enqueue(task) {
-    queue = queue.then(task).catch(() => {});
-  }
-
-  async function ask(textarea) {
-    try {
-      const response = await fetch(textarea.dataset.markdownPreview, {
-        method: "POST",
-        body: new URLSearchParams({ text: textarea.value }),
-        headers: { "X-CSRFToken": csrfToken(textarea) },
-        credentials: "same-origin",
-        redirect: "manual", // a redirect is the admin's sign-in page, not a preview
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (response.type === "opaqueredirect") return { kind: "signed-out" };
-      // 400 is a refusal the server explains (too long), in a fragment like a preview's.
-      if (response.ok || response.status === 400) {
-        return { kind: "html", html: (await response.text()).trim() };
-      }
-    } catch {
-      // offline, or no answer in time: said below
-    }
-    return { kind: "failed" };
-  }
+  // Before htmx starts: no <style> of its own (the CSP forbids inline style), no eval, an answer
+  // within 10 seconds.
+  htmx.config.includeIndicatorStyles = false;
+  htmx.config.allowEval = false;
+  htmx.config.allowScriptTags = false;
+  htmx.config.timeout = 10000;
 
   function note(region, text, className) {
     const paragraph = document.createElement("p");
@@ -54,12 +26,26 @@
     region.replaceChildren(paragraph);
   }
 
+  // The box of a textarea that htmx is talking about, if it is one of ours.
+  function regionOf(event) {
+    const detail = event.detail || {};
+    const textarea = (detail.requestConfig && detail.requestConfig.elt) || detail.elt;
+    if (!textarea || !textarea.matches || !textarea.matches("textarea[data-markdown-preview]")) {
+      return null;
+    }
+    const box = textarea.nextElementSibling;
+    return box && box.classList.contains("markdown-preview")
+      ? box.querySelector(".markdown-preview-body")
+      : null;
+  }
+
   function attach(textarea) {
     // The hidden template row of an inline (`__prefix__`) is cloned by "add another": it gets
     // its box once it is a real row.
-    if (attached.has(textarea) || textarea.name.includes("__prefix__")) return;
-    attached.add(textarea);
-
+    if (textarea.name.includes("__prefix__")) return;
+    if (textarea.nextElementSibling && textarea.nextElementSibling.classList.contains("markdown-preview")) {
+      return;
+    }
     // A plain div, not a landmark: a cause's page has one box per field, all named alike.
     const box = document.createElement("div");
     box.className = "markdown-preview";
@@ -73,37 +59,9 @@
     textarea.parentElement.classList.add("markdown-preview-row");
     textarea.after(box);
 
-    let timer = 0;
-    let latest = 0; // the number of the newest text asked for; older answers are dropped
-
-    function show(answer) {
-      if (answer.kind === "html" && answer.html) {
-        region.innerHTML = answer.html; // sanitised by the server (nh3), as on the public pages
-      } else if (answer.kind === "html") {
-        note(region, EMPTY, "markdown-preview-empty");
-      } else {
-        note(region, answer.kind === "signed-out" ? SIGNED_OUT : FAILED, "markdown-preview-error");
-      }
-    }
-
-    function refresh() {
-      const number = ++latest;
-      region.setAttribute("aria-busy", "true");
-      enqueue(async () => {
-        if (number !== latest) return; // a newer text is already waiting behind this one
-        const answer = await ask(textarea);
-        if (number !== latest) return;
-        show(answer);
-        region.removeAttribute("aria-busy");
-      });
-    }
-
-    textarea.addEventListener("input", () => {
-      clearTimeout(timer);
-      timer = setTimeout(refresh, WAIT_MS);
-    });
+    htmx.process(textarea); // a cloned row is new to htmx
     if (textarea.value.trim()) {
-      refresh();
+      htmx.trigger(textarea, "preview");
     } else {
       note(region, EMPTY, "markdown-preview-empty");
     }
@@ -112,6 +70,47 @@
   function attachWithin(root) {
     root.querySelectorAll("textarea[data-markdown-preview]").forEach(attach);
   }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const region = regionOf(event);
+    if (region) region.setAttribute("aria-busy", "true");
+  });
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const region = regionOf(event);
+    if (!region) return;
+    const xhr = event.detail.xhr;
+    const url = new URL(event.detail.requestConfig.path, document.baseURI);
+    if (new URL(xhr.responseURL || url.href).pathname !== url.pathname) {
+      // Redirected: to the admin's sign-in page, not a preview.
+      event.detail.shouldSwap = false;
+      note(region, SIGNED_OUT, "markdown-preview-error");
+    } else if (xhr.status === 400) {
+      // A refusal the server explains (too long), in a fragment like a preview's.
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    } else if (xhr.status >= 400) {
+      event.detail.shouldSwap = false;
+      note(region, FAILED, "markdown-preview-error");
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const region = regionOf(event);
+    if (region && !region.textContent.trim()) note(region, EMPTY, "markdown-preview-empty");
+  });
+
+  for (const failure of ["htmx:sendError", "htmx:timeout"]) {
+    document.addEventListener(failure, (event) => {
+      const region = regionOf(event);
+      if (region) note(region, FAILED, "markdown-preview-error");
+    });
+  }
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const region = regionOf(event);
+    if (region) region.removeAttribute("aria-busy");
+  });
 
   document.addEventListener("formset:added", (event) => attachWithin(event.target));
   if (document.readyState === "loading") {

@@ -128,6 +128,18 @@ def test_the_preview_needs_the_csrf_token() -> None:
     assert response.content == b"<p>x</p>"
 
 
+def test_htmx_sends_the_whole_form_and_names_the_typed_field(staff: Client) -> None:
+    response = staff.post(
+        reverse(URL),
+        {"body": "**本文**", "remedies-0-body": "- 手順の *一行*", "summary": "要約"},
+        headers={"HX-Request": "true", "HX-Trigger-Name": "remedies-0-body"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<em>一行</em>" in html and "<li>" in html  # the remedy's steps, not the body
+    assert "本文" not in html
+
+
 def test_a_causes_form_marks_its_markdown_for_the_preview(staff: Client) -> None:
     cause = factories.cause(remedies=2)
     page = staff.get(reverse("admin:articles_cause_change", args=[cause.pk])).content.decode()
@@ -139,8 +151,11 @@ def test_a_causes_form_marks_its_markdown_for_the_preview(staff: Client) -> None
     styles = [s.get("href", "") for s in soup.select("link[rel=stylesheet]")]
     assert any(href.endswith("/css/admin-preview.css") for href in styles)
 
+    assert any(src.endswith("/vendor/htmx-2.0.11.min.js") for src in scripts)
     marked = {t["name"]: t["data-markdown-preview"] for t in soup.select("textarea")}
     assert marked.pop("body") == preview_url
+    body = soup.select_one("textarea[name=body]")
+    assert body["data-hx-post"] == preview_url and "input changed" in body["data-hx-trigger"]
     # Each remedy row, and the hidden row "add another" copies.
     for name in ("remedies-0-body", "remedies-1-body", "remedies-__prefix__-body"):
         assert soup.select_one(f"textarea[name={name}]")["data-markdown-preview"] == preview_url

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.urls import reverse
 from playwright.sync_api import Page, expect
@@ -75,8 +76,20 @@ def test_typing_updates_the_preview(site: str, open_tab: OpenTab, shoot: Check) 
     expect(region.locator("strong")).to_have_text("メール")
 
     shoot(page, "admin-preview")
+
     # The admin's pages link no icon, so Chromium asks for /favicon.ico (a 404): not ours.
     assert not tab.problems(allow_status_of=f"{site}/favicon.ico")
+
+    # (After the check above: the browser logs the refusal's 400 as a console error.)
+    # A text past the limit: the server's reason, in Japanese, in the box.
+    page.fill(new_body, "あ" * 50_001)
+    page.locator(new_body).press("End")
+    page.keyboard.type("い")
+    expect(new_region.locator(".markdown-preview-error")).to_contain_text("長すぎる")
+    # Signed out meanwhile: said so, rather than the sign-in page inside the box.
+    page.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    retype(page, "#id_body", "ログアウト後の入力")
+    expect(region.locator(".markdown-preview-error")).to_contain_text("ログインの有効期限")
 
 
 AXE_ON_PREVIEWS = """
