@@ -178,7 +178,7 @@ class RemedyInline(MarkdownPreviewInline, admin.StackedInline):
     formfield_overrides = {models.TextField: {"form_class": StaffText}}
     preview_fields = ["body"]
     extra = 0
-    fields = ["order", "title", "kind", "body", "first_when"]
+    fields = ["order", "title", "kind", "pinned", "body", "first_when"]
 
 
 @admin.register(Cause)

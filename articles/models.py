@@ -3,6 +3,7 @@ support channels. Markdown is rendered once on save into sanitised HTML (`*_html
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -11,6 +12,12 @@ from django.db import models
 from django.urls import reverse
 
 from . import markup
+
+
+def text_version(title: str, body: str) -> str:
+    """16 hex digits of SHA-256 over the normalised title and body."""
+    text = f"{normalise_text(title)}\n\n{normalise_text(body)}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 class Sourced(models.Model):
@@ -184,6 +191,11 @@ class Remedy(models.Model):
         default=Kind.FIX,
         help_text="緊急の原因の手順や、問い合わせ・改善計画書などの行動は「行うこと」にします。",
     )
+    pinned = models.BooleanField(
+        "順番を固定",
+        default=False,
+        help_text="オンにすると、診断の結果から学んだ並べ替えでこの対処法は動きません。",
+    )
     first_when = models.CharField(
         "先に出す回答",
         max_length=300,
@@ -208,6 +220,12 @@ class Remedy(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.cause.get_absolute_url()}#remedy-{self.pk}"
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of what readers are told to do: a remedy whose text changed is a new
+        remedy for the outcome figures and the learned order."""
+        return text_version(self.title, self.body)
 
     @property
     def is_action(self) -> bool:

@@ -126,3 +126,27 @@ class OptionCause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.option.label} → {self.cause.code} ({self.weight:+d})"
+
+
+class RemedyStat(models.Model):
+    """How often a remedy, in one version of its text, was tried and how often it resolved the
+    sign-in, kept up to date as outcomes are recorded (by `feedback`), so ordering remedies
+    never counts events per request (`diagnosis.learning`)."""
+
+    remedy = models.ForeignKey(
+        "articles.Remedy", on_delete=models.CASCADE, related_name="stats", verbose_name="対処法"
+    )
+    version = models.CharField("対処法の版", max_length=16)
+    tries = models.PositiveIntegerField("試した数", default=0)
+    successes = models.PositiveIntegerField("解決した数", default=0)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "対処法の成績"
+        verbose_name_plural = "対処法の成績"
+        constraints = [
+            models.UniqueConstraint(fields=["remedy", "version"], name="one_stat_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remedy_id}@{self.version}: {self.successes}/{self.tries}"

@@ -23,6 +23,18 @@ class FlowEvent(models.Model):
         help_text="対処法の ID など。同じ出来事を二重に数えないため。",
     )
     service = models.CharField("サービス", max_length=60, blank=True)
+    cause = models.CharField(
+        "原因",
+        max_length=80,
+        blank=True,
+        help_text="この時点で先頭に示していた原因のスラッグ（結果を示す前は空）。",
+    )
+    version = models.CharField(
+        "対処法の版",
+        max_length=16,
+        blank=True,
+        help_text="対処法の文面の指紋。文面を変えた対処法は、以前の記録を引き継ぎません。",
+    )
     answers = models.JSONField("回答", default=list, blank=True)
     created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
 
@@ -55,3 +67,83 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.query}"
+
+
+class Vote(models.Model):
+    """「この記事は役に立ちましたか？」: one per visitor and page (a signed cookie says which pages
+    a browser has voted on; nothing here says who), with an optional comment, stripped of
+    e-mail addresses, phone numbers and codes before it is stored."""
+
+    class Page(models.TextChoices):
+        CAUSE = "cause", "原因"
+        FAQ = "faq", "よくある質問"
+        TIP = "tip", "予防のヒント"
+
+    page = models.CharField("ページの種類", max_length=10, choices=Page.choices)
+    object_id = models.PositiveIntegerField("ページの ID")
+    helpful = models.BooleanField("役に立った")
+    comment = models.TextField("コメント", max_length=1000, blank=True)
+    handled = models.BooleanField("対応済み", default=False)
+    created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "記事の評価"
+        verbose_name_plural = "記事の評価"
+        indexes = [models.Index(fields=["page", "object_id"], name="vote_page")]
+
+    def __str__(self) -> str:
+        return f"{self.get_page_display()} {self.object_id}: {'はい' if self.helpful else 'いいえ'}"
+
+
+class DailyFlowCount(models.Model):
+    """Flow events older than `EVENT_RETENTION_DAYS`, rolled up: how many of each kind per day,
+    service, cause, remedy and remedy version (`rollup_events`). The dashboard adds these to
+    the raw events, so its totals do not change when events are rolled up."""
+
+    day = models.DateField("日付", db_index=True)
+    kind = models.CharField("種類", max_length=10, choices=FlowEvent.Kind.choices)
+    service = models.CharField("サービス", max_length=60, blank=True)
+    cause = models.CharField("原因", max_length=80, blank=True)
+    key = models.CharField("対象", max_length=80, blank=True)
+    version = models.CharField("対処法の版", max_length=16, blank=True)
+    count = models.PositiveIntegerField("件数", default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = "診断の記録（日ごとの集計）"
+        verbose_name_plural = "診断の記録（日ごとの集計）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kind", "service", "cause", "key", "version"],
+                name="unique_daily_flow_count",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.count}"
+
+
+class DailyVoteCount(models.Model):
+    """Votes older than `EVENT_RETENTION_DAYS`, rolled up per day and page (comments that staff
+    have handled go; comments not yet handled are never rolled up)."""
+
+    day = models.DateField("日付", db_index=True)
+    page = models.CharField("ページの種類", max_length=10, choices=Vote.Page.choices)
+    object_id = models.PositiveIntegerField("ページの ID")
+    helpful = models.PositiveIntegerField("はい", default=0)
+    unhelpful = models.PositiveIntegerField("いいえ", default=0)
+    comments = models.PositiveIntegerField("コメント", default=0)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = "記事の評価（日ごとの集計）"
+        verbose_name_plural = "記事の評価（日ごとの集計）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "page", "object_id"], name="unique_daily_vote_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.page} {self.object_id}"

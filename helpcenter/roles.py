@@ -35,6 +35,8 @@ WRITTEN = {
     ("articles", "draft"): ("view",),  # drafts are written and discarded in each record's form
     ("feedback", "flowevent"): ("view",),
     ("feedback", "searchlog"): ("view",),
+    ("feedback", "vote"): ("view", "change"),  # comments are marked handled
+    ("diagnosis", "remedystat"): ("view",),
 }
 DELETED_BY_PUBLISHERS = {("articles", "tombstone"), ("articles", "draft")}
 PUBLISHABLE = {("articles", "cause"), ("articles", "faq"), ("articles", "preventiontip")}

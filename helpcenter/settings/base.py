@@ -185,6 +185,13 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
 CONTENT_REVIEW_DAYS = int(os.environ.get("CONTENT_REVIEW_DAYS", "180"))
 STALE_DRAFT_DAYS = int(os.environ.get("STALE_DRAFT_DAYS", "30"))
 
+# Feedback and analytics (issue 11).
+# Remedies within a cause are ordered by staff order blended with observed success
+# (`diagnosis.learning`); off: the staff order only.
+REMEDY_LEARNING = env_bool("REMEDY_LEARNING", True)
+# Raw flow events and votes older than this are rolled up into daily counts (`rollup_events`).
+EVENT_RETENTION_DAYS = int(os.environ.get("EVENT_RETENTION_DAYS", "400"))
+
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
