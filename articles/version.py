@@ -8,6 +8,7 @@ is stale.
     current()      the version in the database
     bump()         mark every worker's caches stale
     Cached(build)  a value built from the content, rebuilt when the version changes
+    Timed(build)   a value built from other data (outcome statistics), rebuilt after max_age
     reset()        forget every cached value (tests)
     previewing()   while staff try a draft in a transaction that is rolled back: caches build
                    from what they see but keep nothing (`articles.drafts`)
@@ -115,3 +116,34 @@ class Cached(Generic[T]):
             self._value = None
             self._version = -1
             self._bumps = -1
+
+
+class Timed(Generic[T]):
+    """A value built from data that changes without the content version (outcome statistics),
+    rebuilt when older than `max_age` seconds. `reset()` clears it too."""
+
+    def __init__(self, build: Callable[[], T], max_age: float) -> None:
+        self._build = build
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._built = 0.0
+        _caches.append(self)  # type: ignore[arg-type]
+
+    def get(self) -> T:
+        if _previewing.get():
+            return self._build()
+        now = monotonic()
+        value = self._value
+        if value is not None and now - self._built < self._max_age:
+            return value
+        with self._lock:
+            if self._value is None or now - self._built >= self._max_age:
+                self._value = self._build()
+                self._built = now
+            return self._value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value = None
+            self._built = 0.0

@@ -5,10 +5,12 @@ content app knows nothing of the flow)."""
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 
 from articles import version
@@ -16,8 +18,10 @@ from articles.admin import ADVANCED, CauseAdmin, ContentAdmin, RemedyInline
 from articles.drafts import DraftAdmin
 from articles.models import Cause, Status
 
+from . import graph as flowgraph
+from . import learning
 from .checks import check_flow
-from .models import Option, OptionCause, Question
+from .models import Option, OptionCause, Question, RemedyStat
 
 
 class FlowGuard(VersionAdmin):
@@ -163,3 +167,64 @@ admin.site.unregister(Cause)
 @admin.register(Cause)
 class CauseWithWeightsAdmin(CauseAdmin, FlowGuard):
     inlines = [RemedyInline, CauseWeightInline]
+    readonly_fields = ["learned_order"]
+    fieldsets = [
+        *CauseAdmin.fieldsets,
+        ("診断の結果から学んだ対処法の順番", {"fields": ["learned_order"]}),
+    ]
+
+    @admin.display(description="スタッフの順番と学んだ順番")
+    def learned_order(self, obj: Cause) -> str:
+        """Both orders side by side, each remedy with its record and why it moved or not."""
+        node = flowgraph.current().cause(obj.slug) if obj.pk else None
+        if node is None:
+            return "公開中の原因だけに表示します。"
+        found = learning.places(node, learning.stats())
+        staff = sorted(found, key=lambda p: p.staff)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}. {}</td><td>{}. {}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    s.staff,
+                    s.remedy.title,
+                    p.learned,
+                    p.remedy.title,
+                    f"{p.tries}回中{p.successes}回" if p.tries else "—",
+                    p.reason,
+                )
+                for s, p in zip(staff, found, strict=True)
+            ),
+        )
+        note = (
+            ""
+            if settings.REMEDY_LEARNING
+            else "（REMEDY_LEARNING が無効なので、診断ではスタッフの順番を使っています）"
+        )
+        return format_html(
+            '<table class="learned-order"><thead><tr><th scope="col">スタッフの順番</th>'
+            '<th scope="col">学んだ順番</th><th scope="col">記録（学んだ順番の手順）</th>'
+            '<th scope="col">理由</th></tr></thead><tbody>{}</tbody></table><p>{}</p>',
+            rows,
+            note,
+        )
+
+
+@admin.register(RemedyStat)
+class RemedyStatAdmin(admin.ModelAdmin):
+    """What learning reads: tries and successes per remedy and version of its text."""
+
+    list_display = ["remedy", "cause", "version", "tries", "successes", "updated_at"]
+    list_select_related = ["remedy__cause"]
+    search_fields = ["remedy__title", "remedy__cause__code"]
+    readonly_fields = ["remedy", "version", "tries", "successes", "updated_at"]
+
+    @admin.display(description="原因")
+    def cause(self, obj: RemedyStat) -> str:
+        return str(obj.remedy.cause)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import ranking
+from . import learning, ranking
 from .forms import SLUG
 from .ranking import Graph
 
@@ -38,7 +38,7 @@ def diagnose(graph: Graph, service: str, answers: list[str]) -> dict[str, Any]:
             "answers",
             _("Unknown answers: %(unknown)s") % {"unknown": ", ".join(u[:60] for u in unknown[:5])},
         )
-    ranked = ranking.rank(graph, service, answers)
+    ranked = ranking.rank(graph, service, answers, learning.orders(graph))
     base = settings.SITE_URL
     return {
         "service": service,

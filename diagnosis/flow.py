@@ -259,7 +259,11 @@ def summary_text(screen: Screen) -> str:
     return "\n".join(lines)
 
 
-def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
+def screen(
+    graph: Graph, query: FlowQuery, path: str, learned: ranking.Learned | None = None
+) -> Screen:
+    """The step for `query`; `learned` is the order of fixes learned from outcomes
+    (`learning.orders(graph)` on the site; None: the staff order)."""
     answers = ranking.interpret(graph, query.service, query.answers)
     if query.change:
         target = graph.question(query.change)
@@ -270,7 +274,7 @@ def screen(graph: Graph, query: FlowQuery, path: str) -> Screen:
     if question is not None:
         return _question_screen(graph, query, answers, question, path)
 
-    ranked = ranking.rank_answers(graph, answers)
+    ranked = ranking.rank_answers(graph, answers, learned)
     progress = ranking.progress(ranked, query.tried, query.resolved)
     service = graph.services.get(answers.service or "")
     common = {

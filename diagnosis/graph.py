@@ -66,6 +66,8 @@ def build(at_version: int) -> Graph:
                     r.body_html,
                     action=r.is_action,
                     first_when=frozenset(r.first_when_list),
+                    version=r.version,
+                    pinned=r.pinned,
                 )
                 for r in c.remedies.all()
             ),

@@ -11,7 +11,7 @@ the views pass plain strings in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext, ngettext, pgettext
@@ -64,6 +64,8 @@ class RemedyNode:
     body_html: str
     action: bool = False  # something to do (report, contact, write a plan): marked done
     first_when: frozenset[str] = frozenset()  # answers that put this remedy first
+    version: str = ""  # fingerprint of its text: outcomes count per version
+    pinned: bool = False  # staff fixed its place: learning never moves it
 
 
 @dataclass(frozen=True)
@@ -377,19 +379,33 @@ class Ranking:
         return tuple(r for rc in self.causes if not rc.checklist for r in rc.remedies)
 
 
-def rank(graph: Graph, service: str | None, answers: Sequence[str]) -> Ranking:
+def rank(
+    graph: Graph, service: str | None, answers: Sequence[str], learned: Learned | None = None
+) -> Ranking:
     """Rank the causes for these answers (see the module docstring)."""
     cleaned = interpret(graph, service, answers)
-    return rank_answers(graph, cleaned)
+    return rank_answers(graph, cleaned, learned)
 
 
-def ordered_remedies(cause: CauseNode, chosen: Iterable[str]) -> tuple[RemedyNode, ...]:
-    """The cause's remedies, those the answers call for (`first_when`) first, else staff order."""
+Learned = Mapping[str, tuple[int, ...]]  # cause slug -> remedy ids in the learned order
+
+
+def ordered_remedies(
+    cause: CauseNode, chosen: Iterable[str], learned: Learned | None = None
+) -> tuple[RemedyNode, ...]:
+    """The cause's remedies, those the answers call for (`first_when`) first, then the order
+    learned from outcomes (`diagnosis.learning`) if given, else the staff order."""
     answered = set(chosen)
-    return tuple(sorted(cause.remedies, key=lambda r: 0 if r.first_when & answered else 1))
+    remedies = cause.remedies
+    order = (learned or {}).get(cause.slug)
+    if order and len(order) == len(remedies):
+        by_id = {r.id: r for r in remedies}
+        if set(order) == set(by_id):
+            remedies = tuple(by_id[i] for i in order)
+    return tuple(sorted(remedies, key=lambda r: 0 if r.first_when & answered else 1))
 
 
-def rank_answers(graph: Graph, answers: Answers) -> Ranking:
+def rank_answers(graph: Graph, answers: Answers, learned: Learned | None = None) -> Ranking:
     scores: dict[str, int] = {}
     reasons: dict[str, list[tuple[int, str]]] = {}
     decisive: set[str] = set()
@@ -434,7 +450,7 @@ def rank_answers(graph: Graph, answers: Answers) -> Ranking:
                 score=scores.get(c.slug, 0),
                 reasons=_reasons(reasons.get(c.slug, [])),
                 decisive=c.slug in decisive,
-                remedies=ordered_remedies(c, answered),
+                remedies=ordered_remedies(c, answered, learned),
             )
             for c in sorted(group, key=key)
         )

@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from helpcenter.errors import API_RATE, bad_request_page, json_error
 
-from . import api, flow, graph
+from . import api, flow, graph, learning
 from .forms import ApiDiagnoseForm, FlowQueryForm
 
 
@@ -33,7 +33,9 @@ def diagnose(request: HttpRequest) -> HttpResponse:
     form = FlowQueryForm(request.GET)
     if not form.is_valid():
         return bad_request_page(request, form.first_error()[1])
-    screen = flow.screen(graph.current(), form.flow_query(), reverse("diagnosis:diagnose"))
+    current = graph.current()
+    path = reverse("diagnosis:diagnose")
+    screen = flow.screen(current, form.flow_query(), path, learning.orders(current))
     return render_screen(request, screen)
 
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 from django_ratelimit.decorators import ratelimit
 
-from diagnosis import flow, graph
+from diagnosis import flow, graph, learning
 from diagnosis.forms import FlowAnswerForm
 from diagnosis.views import render_screen
 from helpcenter.errors import bad_request_page
@@ -58,6 +58,12 @@ def _answer_events(screen: flow.Screen, action: str, remedy: int | None) -> list
     return [("escalated", "")]
 
 
+def _first_cause(screen: flow.Screen) -> str:
+    """The cause the step shows first ("" before a result)."""
+    causes = screen.ranking.causes if screen.ranking else ()
+    return causes[0].cause.slug if causes else ""
+
+
 @require_POST
 @ratelimit(key="ip", rate=RATE, method="POST", block=True, group="feedback")
 def flow_answer(request: HttpRequest) -> HttpResponse:
@@ -69,11 +75,20 @@ def flow_answer(request: HttpRequest) -> HttpResponse:
     action, remedy = form.cleaned_data["action"], form.cleaned_data["remedy"]
     after = form.flow_query().after(action, remedy)
     path = reverse("diagnosis:diagnose")
-    screen = flow.screen(graph.current(), after, path)
+    current = graph.current()
+    screen = flow.screen(current, after, path, learning.orders(current))
     token = form.flow_token
     if token and _recordable(request):
         events = _answer_events(screen, action, remedy)
-        outcomes.record(token, screen.answers.service, screen.answers.slugs, events)
+        offered = {str(r.id): r for r in screen.ranking.fixes} if screen.ranking else {}
+        outcomes.record(
+            token,
+            screen.answers.service,
+            screen.answers.slugs,
+            events,
+            _first_cause(screen),
+            offered,
+        )
     url = after.url(path)
     htmx: Any = getattr(request, "htmx", None)
     if htmx:
@@ -93,9 +108,17 @@ def beacon(request: HttpRequest) -> HttpResponse:
     event, query = form.cleaned_data["event"], form.cleaned_data["query"]
     if event in FLOW_EVENTS:
         token = form.flow_token
-        screen = flow.screen(graph.current(), form.flow_query(), reverse("diagnosis:diagnose"))
+        current = graph.current()
+        path = reverse("diagnosis:diagnose")
+        screen = flow.screen(current, form.flow_query(), path, learning.orders(current))
         if token and screen.beacon == event:  # only what that step really reports
-            outcomes.record(token, screen.answers.service, screen.answers.slugs, [(event, "")])
+            outcomes.record(
+                token,
+                screen.answers.service,
+                screen.answers.slugs,
+                [(event, "")],
+                _first_cause(screen),
+            )
     elif event == "search" and query:
         searchlog.searched(query, len(search(query, limit=1)))
     elif event == "click" and query:
