@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import FlowEvent, SearchLog
+from .models import FlowEvent, SearchLog, Vote
 
 
 @admin.register(FlowEvent)
@@ -57,4 +57,38 @@ class SearchLogAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.action(description="選んだコメントを対応済みにする")
+def mark_handled(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    done = queryset.update(handled=True)
+    modeladmin.message_user(request, f"{done}件を対応済みにしました。")
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """「この記事は役に立ちましたか？」の回答とコメント。コメントは文字として表示します（HTML にしません）。"""
+
+    list_display = ["created_at", "page_title", "helpful", "short_comment", "handled"]
+    list_filter = ["handled", "helpful", "page"]
+    search_fields = ["comment"]
+    date_hierarchy = "created_at"
+    actions = [mark_handled]
+    readonly_fields = ["page", "object_id", "helpful", "comment", "created_at"]
+    fields = ["page", "object_id", "helpful", "comment", "handled", "created_at"]
+
+    @admin.display(description="ページ")
+    def page_title(self, obj: Vote) -> str:
+        from .votes import PAGES
+
+        model = PAGES.get(obj.page)
+        page = model.objects.filter(pk=obj.object_id).first() if model else None
+        return str(page) if page else f"{obj.get_page_display()} {obj.object_id}（削除済み）"
+
+    @admin.display(description="コメント")
+    def short_comment(self, obj: Vote) -> str:
+        return obj.comment[:80] + ("…" if len(obj.comment) > 80 else "")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

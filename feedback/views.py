@@ -31,7 +31,7 @@ RATE = "60/m"  # POSTs per client and minute: a person clicks far less, a script
 _BOTS = re.compile(r"bot|crawl|spider|slurp|preview|monitor", re.IGNORECASE)
 
 
-def _recordable(request: HttpRequest) -> bool:
+def recordable(request: HttpRequest) -> bool:
     """Crawlers and prefetches record nothing."""
     purpose = request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")
     return "prefetch" not in purpose.lower() and not _BOTS.search(
@@ -78,7 +78,7 @@ def flow_answer(request: HttpRequest) -> HttpResponse:
     current = graph.current()
     screen = flow.screen(current, after, path, learning.orders(current))
     token = form.flow_token
-    if token and _recordable(request):
+    if token and recordable(request):
         events = _answer_events(screen, action, remedy)
         offered = {str(r.id): r for r in screen.ranking.fixes} if screen.ranking else {}
         outcomes.record(
@@ -103,7 +103,7 @@ def beacon(request: HttpRequest) -> HttpResponse:
     form = BeaconForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
-    if not _recordable(request):
+    if not recordable(request):
         return HttpResponse(status=204)
     event, query = form.cleaned_data["event"], form.cleaned_data["query"]
     if event in FLOW_EVENTS:
