@@ -67,6 +67,7 @@ class StaffAdminSite(OTPAdminSite):
         extra = [
             path("health/", self.admin_view(self.health), name="health"),
             path("flow/", self.admin_view(self.flow_map), name="flow_map"),
+            path("dashboard/", self.admin_view(self.dashboard), name="dashboard"),
         ]
         return extra + super().get_urls()
 
@@ -87,6 +88,12 @@ class StaffAdminSite(OTPAdminSite):
             "effect": effect,
         }
         return TemplateResponse(request, "admin/flow_map.html", context)
+
+    def dashboard(self, request: HttpRequest) -> HttpResponse:
+        """Outcomes, votes and searches for a date range, as charts and tables (`dashboard`)."""
+        from . import dashboard_page
+
+        return dashboard_page.render(request, self.each_context(request))
 
     def health(self, request: HttpRequest) -> HttpResponse:
         """Content health: what needs a look, with a link to fix each (`helpcenter.health`)."""

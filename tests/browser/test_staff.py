@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from articles.models import Cause, Draft
+from feedback.models import FlowEvent
 from tests.helpcenter.test_staff_signin import PASSWORD, code
 
 from .conftest import AXE_TAGS
@@ -117,6 +118,11 @@ def test_the_custom_admin_pages_pass_axe(site: str, open_tab: OpenTab, axe_sourc
     page.locator("input[name=_save_draft]").first.click()
     expect(page.locator(".draft-banner")).to_be_visible()
     draft = Draft.objects.get()
+    flow = FlowEvent.objects.create(flow_id="f1", kind="answered", cause=cause.slug)
+    fix = cause.remedies.first()
+    FlowEvent.objects.create(
+        flow_id=flow.flow_id, kind="resolved", key=str(fix.pk), version=fix.version
+    )
     pages = [
         (site + reverse("admin:health"), None),
         (site + reverse("admin:flow_map"), None),
@@ -125,6 +131,7 @@ def test_the_custom_admin_pages_pass_axe(site: str, open_tab: OpenTab, axe_sourc
         (site + reverse("admin:articles_cause_draft_compare", args=[cause.pk]), None),
         (site + reverse("admin:flow_map") + f"?draft={draft.pk}", None),
         (site + reverse("admin:articles_draft_changelist"), "#result_list"),
+        (site + reverse("admin:dashboard"), None),
     ]
     for url, part in pages:
         page.goto(url)

@@ -1,0 +1,302 @@
+"""The outcome dashboard's figures, for a date range: raw events plus their daily roll-ups
+(`rollup.py`), so rolling events up changes no total.
+
+What each figure counts (every count is of events, which are stored once per flow, kind and
+fix, so an event count is a count of flows):
+- funnel: flows started, that reached a result (answered), that tried a fix (flows with a fix
+  tried, done or resolved, counted per day and cause), resolved, escalated to support;
+- deflection: of the flows that reached a result, the share resolved (without support);
+- each fix's record per version of its text: tries (tried or resolved) and successes, with a
+  95 % Wilson interval; a version that is no longer the fix's text is shown apart;
+- votes and comments per page; searches that found nothing; searches whose results nobody
+  opened.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from articles.models import FAQ, Cause, PreventionTip, Remedy, Service
+
+from .models import DailyFlowCount, DailyVoteCount, FlowEvent, SearchLog, Vote
+
+Kind = FlowEvent.Kind
+TRIED_ANY = "tried_any"  # roll-up rows: flows that tried a fix, per day, service and cause
+STAGES = ("started", "answered", "tried", "resolved", "escalated")
+MAX_DAYS = 3 * 366
+WEEKLY_AFTER = 62  # days: longer ranges show deflection per week
+
+
+class RangeForm(forms.Form):
+    start = forms.DateField(label="開始日", required=False)
+    end = forms.DateField(label="終了日", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        end = data.get("end") or today
+        start = data.get("start") or end - timedelta(days=29)
+        if start > end:
+            raise forms.ValidationError("開始日は終了日より前にしてください。")
+        if (end - start).days >= MAX_DAYS:
+            raise forms.ValidationError("期間は3年以内にしてください。")
+        data.update(start=start, end=end)
+        return data
+
+    def clean_default(self) -> dict[str, Any]:
+        """The default range (the last 30 days), without any input."""
+        self.cleaned_data = {}
+        return self.clean()
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, zone),
+            datetime.combine(self.end + timedelta(days=1), time.min, zone),
+        )
+
+    def events(self) -> QuerySet[FlowEvent]:
+        low, high = self.bounds
+        return FlowEvent.objects.filter(created_at__gte=low, created_at__lt=high)
+
+    def rolled(self) -> QuerySet[DailyFlowCount]:
+        return DailyFlowCount.objects.filter(day__gte=self.start, day__lte=self.end)
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    label: str
+    started: int
+    answered: int
+    tried: int
+    resolved: int
+    escalated: int
+
+    def values(self) -> list[int]:
+        return [self.started, self.answered, self.tried, self.resolved, self.escalated]
+
+
+@dataclass(frozen=True)
+class Bucket:
+    start: date
+    answered: int
+    resolved: int
+
+    @property
+    def share(self) -> float | None:
+        return self.resolved / self.answered if self.answered else None
+
+
+@dataclass(frozen=True)
+class RemedyRow:
+    cause: str
+    title: str
+    current: bool  # the fix's text now; False: 以前の文面
+    tries: int
+    successes: int
+    low: float
+    high: float
+
+    @property
+    def rate(self) -> float:
+        return self.successes / self.tries if self.tries else 0.0
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    page: str
+    yes: int
+    no: int
+    comments: int
+    unhandled: int
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    query: str
+    searches: int
+    count: int  # zero results, or searches with results
+
+
+def wilson(successes: int, tries: int, z: float = 1.96) -> tuple[float, float]:
+    """95 % Wilson score interval of a success rate."""
+    if not tries:
+        return 0.0, 1.0
+    p = successes / tries
+    centre = p + z * z / (2 * tries)
+    spread = z * math.sqrt(p * (1 - p) / tries + z * z / (4 * tries * tries))
+    scale = 1 + z * z / tries
+    return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
+
+
+def _stage_counts(span: Span, by: str) -> dict[str, dict[str, int]]:
+    """{group: {stage: count}} for `by` = "service" or "cause"."""
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+    plain = [Kind.STARTED, Kind.ANSWERED, Kind.RESOLVED, Kind.ESCALATED]
+    for row in span.events().filter(kind__in=plain).values(by, "kind").annotate(n=Count("id")):
+        out[row[by]][row["kind"]] += row["n"]
+    for row in span.rolled().filter(kind__in=plain).values(by, "kind").annotate(n=Sum("count")):
+        out[row[by]][row["kind"]] += row["n"] or 0
+    fixes = [Kind.TRIED, Kind.DONE, Kind.RESOLVED]
+    tried = (
+        span.events()
+        .filter(kind__in=fixes)
+        .annotate(day=TruncDate("created_at"))
+        .values(by, "day", "cause" if by == "service" else "service")
+        .annotate(n=Count("flow_id", distinct=True))
+    )
+    for row in tried:
+        out[row[by]]["tried"] += row["n"]
+    for row in span.rolled().filter(kind=TRIED_ANY).values(by).annotate(n=Sum("count")):
+        out[row[by]]["tried"] += row["n"] or 0
+    return out
+
+
+def funnel(span: Span) -> tuple[list[FunnelRow], list[FunnelRow]]:
+    """The funnel per service, then per cause (a total row first in each)."""
+    services = dict(Service.objects.values_list("slug", "name"))
+    causes = {
+        slug: f"{code} {title}"
+        for slug, code, title in Cause.objects.values_list("slug", "code", "title")
+    }
+    tables = []
+    for by, names, blank in (
+        ("service", services, "（未選択）"),
+        ("cause", causes, "（結果の前）"),
+    ):
+        counts = _stage_counts(span, by)
+        rows = [
+            FunnelRow(names.get(key, key) or blank, *(c[s] for s in STAGES))
+            for key, c in sorted(
+                counts.items(), key=lambda kv: -kv[1]["started"] - kv[1]["answered"]
+            )
+        ]
+        total = FunnelRow("合計", *(sum(r.values()[i] for r in rows) for i in range(len(STAGES))))
+        tables.append([total, *rows])
+    return tables[0], tables[1]
+
+
+def deflection(span: Span) -> list[Bucket]:
+    weekly = (span.end - span.start).days >= WEEKLY_AFTER
+    counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    kinds = [Kind.ANSWERED, Kind.RESOLVED]
+    raw = span.events().filter(kind__in=kinds).annotate(day=TruncDate("created_at"))
+    for row in raw.values("day", "kind").annotate(n=Count("id")):
+        counts[row["day"]][0 if row["kind"] == Kind.ANSWERED else 1] += row["n"]
+    for row in span.rolled().filter(kind__in=kinds).values("day", "kind").annotate(n=Sum("count")):
+        counts[row["day"]][0 if row["kind"] == Kind.ANSWERED else 1] += row["n"] or 0
+    buckets: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    day = span.start
+    while day <= span.end:
+        key = day - timedelta(days=day.weekday()) if weekly else day
+        buckets[key][0] += counts[day][0]
+        buckets[key][1] += counts[day][1]
+        day += timedelta(days=1)
+    return [Bucket(start, a, r) for start, (a, r) in sorted(buckets.items())]
+
+
+def remedies(span: Span) -> list[RemedyRow]:
+    tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    kinds = [Kind.TRIED, Kind.RESOLVED]
+    for row in (
+        span.events()
+        .filter(kind__in=kinds)
+        .values("key", "version", "kind")
+        .annotate(n=Count("id"))
+    ):
+        tally[row["key"], row["version"]][0] += row["n"]
+        tally[row["key"], row["version"]][1] += row["n"] if row["kind"] == Kind.RESOLVED else 0
+    for row in (
+        span.rolled()
+        .filter(kind__in=kinds)
+        .values("key", "version", "kind")
+        .annotate(n=Sum("count"))
+    ):
+        n = row["n"] or 0
+        tally[row["key"], row["version"]][0] += n
+        tally[row["key"], row["version"]][1] += n if row["kind"] == Kind.RESOLVED else 0
+    ids = {int(key) for key, _ in tally if key.isdigit()}
+    found = {r.pk: r for r in Remedy.objects.filter(pk__in=ids).select_related("cause")}
+    rows = []
+    for (key, ver), (tries, successes) in tally.items():
+        remedy = found.get(int(key)) if key.isdigit() else None
+        if remedy is None:
+            continue
+        low, high = wilson(successes, tries)
+        rows.append(
+            RemedyRow(
+                str(remedy.cause.code),
+                remedy.title,
+                ver == remedy.version,
+                tries,
+                successes,
+                low,
+                high,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.cause, not r.current, -r.tries))
+
+
+def votes(span: Span) -> list[VoteRow]:
+    low, high = span.bounds
+    tally: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    raw = Vote.objects.filter(created_at__gte=low, created_at__lt=high).values("page", "object_id")
+    counted = raw.annotate(
+        yes=Count("id", filter=Q(helpful=True)),
+        no=Count("id", filter=Q(helpful=False)),
+        comments=Count("id", filter=~Q(comment="")),
+        open=Count("id", filter=~Q(comment="") & Q(handled=False)),
+    )
+    for row in counted:
+        t = tally[row["page"], row["object_id"]]
+        t[0] += row["yes"]
+        t[1] += row["no"]
+        t[2] += row["comments"]
+        t[3] += row["open"]
+    rolled = DailyVoteCount.objects.filter(day__gte=span.start, day__lte=span.end)
+    for row in rolled.values("page", "object_id").annotate(
+        yes=Sum("helpful"), no=Sum("unhelpful"), comments=Sum("comments")
+    ):
+        t = tally[row["page"], row["object_id"]]
+        t[0] += row["yes"] or 0
+        t[1] += row["no"] or 0
+        t[2] += row["comments"] or 0
+    names: dict[tuple[str, int], str] = {}
+    for kind, model in (("cause", Cause), ("faq", FAQ), ("tip", PreventionTip)):
+        wanted = [pk for k, pk in tally if k == kind]
+        names |= {(kind, pk): str(obj) for pk, obj in model.objects.in_bulk(wanted).items()}
+    rows = [
+        VoteRow(names.get(key, f"{key[0]} {key[1]}（削除済み）"), *t) for key, t in tally.items()
+    ]
+    return sorted(rows, key=lambda r: -(r.yes + r.no))
+
+
+def searches(span: Span, limit: int = 20) -> tuple[list[SearchRow], list[SearchRow]]:
+    logs = SearchLog.objects.filter(day__gte=span.start, day__lte=span.end).values("query")
+    totals = logs.annotate(s=Sum("searches"), z=Sum("zero_results"), c=Sum("clicks"))
+    zero = [
+        SearchRow(r["query"], r["s"], r["z"])
+        for r in totals.filter(z__gt=0).order_by("-z", "query")[:limit]
+    ]
+    unopened = [
+        SearchRow(r["query"], r["s"], r["s"] - r["z"])
+        for r in totals.filter(c=0, s__gt=0).order_by("-s", "query")
+        if r["s"] > r["z"]
+    ][:limit]
+    return zero, unopened

@@ -1,0 +1,139 @@
+"""The outcome dashboard page (`/admin/dashboard/`): the figures of `feedback.dashboard` for a
+date range, each table with a chart (`feedback.charts`) and a CSV download of the same rows."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+
+from feedback import charts
+from feedback import dashboard as figures
+
+TABLES = ("services", "causes", "deflection", "remedies", "votes", "zero", "unopened")
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def tables(span: figures.Span) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """Every table: (header, rows), as shown and as downloaded."""
+    stage_names = ["開始", "結果まで", "対処法を試した", "解決", "問い合わせへ"]
+    services, causes = figures.funnel(span)
+    zero, unopened = figures.searches(span)
+    return {
+        "services": (["サービス", *stage_names], [[r.label, *r.values()] for r in services]),
+        "causes": (["原因", *stage_names], [[r.label, *r.values()] for r in causes]),
+        "deflection": (
+            ["期間の始まり", "結果まで", "解決", "問い合わせなしで解決した割合"],
+            [
+                [b.start.isoformat(), b.answered, b.resolved, _pct(b.share)]
+                for b in figures.deflection(span)
+            ],
+        ),
+        "remedies": (
+            ["原因", "対処法", "文面", "試した数", "解決した数", "解決率", "95%区間"],
+            [
+                [
+                    r.cause,
+                    r.title,
+                    "現在" if r.current else "以前の文面",
+                    r.tries,
+                    r.successes,
+                    _pct(r.rate),
+                    f"{r.low:.0%}〜{r.high:.0%}",
+                ]
+                for r in figures.remedies(span)
+            ],
+        ),
+        "votes": (
+            ["ページ", "はい", "いいえ", "コメント", "未対応のコメント"],
+            [[r.page, r.yes, r.no, r.comments, r.unhandled] for r in figures.votes(span)],
+        ),
+        "zero": (
+            ["検索語", "検索回数", "結果0件の回数"],
+            [[r.query, r.searches, r.count] for r in zero],
+        ),
+        "unopened": (
+            ["検索語", "検索回数", "結果があった回数"],
+            [[r.query, r.searches, r.count] for r in unopened],
+        ),
+    }
+
+
+def _charts(
+    span: figures.Span, data: dict[str, tuple[list[str], list[list[Any]]]]
+) -> dict[str, charts.Chart]:
+    total = data["services"][1][0]
+    stage_names = data["services"][0][1:]
+    remedies = [r for r in figures.remedies(span) if r.current][:15]
+    deflection = figures.deflection(span)
+    return {
+        "funnel": charts.bars(
+            "診断の流れ（全体）",
+            [(n, v, f"{v:,}") for n, v in zip(stage_names, total[1:], strict=True)],
+        ),
+        "deflection": charts.bars(
+            "問い合わせなしで解決した割合",
+            [(b.start.isoformat(), b.share or 0, _pct(b.share)) for b in deflection],
+            top=1,
+        ),
+        "remedies": charts.intervals(
+            "対処法ごとの解決率と95%区間",
+            [
+                (f"{r.cause} {r.title}", r.rate, r.low, r.high, f"{r.successes}/{r.tries}")
+                for r in remedies
+            ],
+        ),
+        "votes": charts.bars(
+            "記事ごとの「はい」の数",
+            [(row[0], row[1], f"{row[1]}/{row[1] + row[2]}") for row in data["votes"][1][:15]],
+        ),
+        "zero": charts.bars(
+            "結果0件の検索", [(r[0], r[2], f"{r[2]:,}") for r in data["zero"][1][:15]]
+        ),
+    }
+
+
+def render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    form = figures.RangeForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        context.update(title="成果のダッシュボード", form=form)
+        return TemplateResponse(request, "admin/dashboard.html", context, status=400)
+    data = form.cleaned_data if request.GET else figures.RangeForm({}).clean_default()
+    span = figures.Span(data["start"], data["end"])
+    found = tables(span)
+    wanted = request.GET.get("table")
+    if request.GET.get("format") == "csv" and wanted in found:
+        return _csv(wanted, span, *found[wanted])
+    query = {"start": span.start.isoformat(), "end": span.end.isoformat()}
+    context.update(
+        title="成果のダッシュボード",
+        form=form if request.GET else figures.RangeForm(initial=query),
+        span=span,
+        tables={
+            name: {
+                "header": header,
+                "rows": rows,
+                "csv": "?" + urlencode({**query, "table": name, "format": "csv"}),
+            }
+            for name, (header, rows) in found.items()
+        },
+        charts=_charts(span, found),
+    )
+    return TemplateResponse(request, "admin/dashboard.html", context)
+
+
+def _csv(name: str, span: figures.Span, header: list[str], rows: list[list[Any]]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{name}_{span.start:%Y%m%d}-{span.end:%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # a byte order mark: Excel then reads the Japanese as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
