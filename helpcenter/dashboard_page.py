@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.http import urlencode
 
+from diagnosis import graph as flowgraph
+from diagnosis import learning
 from feedback import charts
 from feedback import dashboard as figures
 
-TABLES = ("services", "causes", "deflection", "remedies", "votes", "zero", "unopened")
+TABLES = ("services", "causes", "deflection", "remedies", "votes", "zero", "unopened", "orders")
 
 
 def _pct(value: float | None) -> str:
@@ -62,7 +64,29 @@ def tables(span: figures.Span) -> dict[str, tuple[list[str], list[list[Any]]]]:
             ["検索語", "検索回数", "結果があった回数"],
             [[r.query, r.searches, r.count] for r in unopened],
         ),
+        "orders": (["原因", "スタッフの順番", "学んだ順番（今の記録から）", "理由"], _orders()),
     }
+
+
+def _orders() -> list[list[Any]]:
+    """Each cause with fixes to order: the staff's order beside the learned one (all time)."""
+    evidence = learning.stats()
+    rows = []
+    for cause in flowgraph.current().causes:
+        if len(cause.remedies) < 2:
+            continue
+        found = learning.places(cause, evidence)
+        moved = [p for p in found if p.learned != p.staff]
+        rows.append(
+            [
+                f"{cause.code} {cause.title}",
+                " → ".join(r.title for r in cause.remedies),
+                " → ".join(p.remedy.title for p in found),
+                " ".join(f"「{p.remedy.title}」: {p.reason}" for p in moved)
+                or "動いた対処法はありません。",
+            ]
+        )
+    return rows
 
 
 def _charts(

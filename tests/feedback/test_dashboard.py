@@ -214,3 +214,18 @@ def test_rolling_up_old_events_changes_no_total(staff: Client, content: object) 
     # Again: nothing more changes.
     call_command("rollup_events", days=max(days, 0), stdout=io.StringIO())
     assert table(page(staff), "サービスごと") == before[0]
+
+
+def test_the_learned_order_stands_beside_the_staff_order(staff: Client, content: object) -> None:
+    from articles import version
+    from diagnosis.models import RemedyStat
+
+    cause = Cause.objects.get(slug="captcha-fails")
+    fixes = [r for r in cause.remedies.order_by("order") if r.kind == "fix"]
+    RemedyStat.objects.create(remedy=fixes[0], version=fixes[0].version, tries=80, successes=10)
+    RemedyStat.objects.create(remedy=fixes[1], version=fixes[1].version, tries=80, successes=60)
+    version.reset()
+    rows = table(page(staff), "対処法の順番")
+    row = next(r for r in rows if r[0].startswith(cause.code))
+    assert row[1].startswith(fixes[0].title) and row[2].startswith(fixes[1].title)
+    assert "上へ" in row[3]
