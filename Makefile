@@ -18,7 +18,7 @@ help:
 	@echo "make test  - install and run the whole test suite (browser tests included)"
 	@echo "make dev   - like run, with DEBUG on and auto-reload"
 	@echo "make lint  - ruff and mypy"
-	@echo "make bench - page and search benchmarks (see docs/PERFORMANCE.md)"
+	@echo "make bench - page, search and analytics benchmarks (see docs/PERFORMANCE.md)"
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --user "uv>=0.9"
@@ -95,16 +95,20 @@ test: lint
 # latency on SQLite and PostgreSQL (hence `services`). They measure and never fail on a goal.
 # BENCH_ARGS passes options: `make bench BENCH_ARGS=--quick` (both scripts take --quick);
 # `make bench-search BENCH_ARGS="--db sqlite --sizes 1000,10000"`.
-.PHONY: bench-pages bench-search bench-deps
+.PHONY: bench-pages bench-search bench-analytics bench-deps
 bench: install messages services bench-deps
 	$(PY) bench/pages.py $(BENCH_ARGS)
 	$(PY) bench/search.py $(BENCH_ARGS)
+	$(PY) bench/analytics.py $(BENCH_ARGS)
 
 bench-pages: install messages bench-deps
 	$(PY) bench/pages.py $(BENCH_ARGS)
 
 bench-search: install messages services
 	$(PY) bench/search.py $(BENCH_ARGS)
+
+bench-analytics: install messages services
+	$(PY) bench/analytics.py $(BENCH_ARGS)
 
 # wrk (the load generator of bench/pages.py) comes from Debian; without it the script falls back
 # to a slower Python client.

@@ -1,8 +1,11 @@
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import FlowEvent, SearchLog, Vote
+from .votes import PAGES
 
 
 @admin.register(FlowEvent)
@@ -60,31 +63,76 @@ class SearchLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description="選んだコメントを対応済みにする")
+@admin.action(description="対応済みにする")
 def mark_handled(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     done = queryset.update(handled=True)
     modeladmin.message_user(request, f"{done}件を対応済みにしました。")
 
 
+class HasComment(admin.SimpleListFilter):
+    title = "コメント"
+    parameter_name = "comment"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("waiting", "未対応のコメント"), ("yes", "コメントあり"), ("no", "コメントなし")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "waiting":
+            return queryset.exclude(comment="").filter(handled=False)
+        if self.value() == "yes":
+            return queryset.exclude(comment="")
+        if self.value() == "no":
+            return queryset.filter(comment="")
+        return queryset
+
+
+def _of_page(field: dict[str, str]) -> Case:
+    """One column of the page voted on (its title, its slug), whatever its kind: no query per row."""
+    return Case(
+        *(
+            When(
+                page=kind,
+                then=Subquery(
+                    model.objects.filter(pk=OuterRef("object_id")).values(field[kind])[:1]
+                ),
+            )
+            for kind, model in PAGES.items()
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 @admin.register(Vote)
 class VoteAdmin(admin.ModelAdmin):
-    """「この記事は役に立ちましたか？」の回答とコメント。コメントは文字として表示します（HTML にしません）。"""
+    """「この記事は役に立ちましたか？」の回答とコメント。コメントは文字として表示します（HTML にしません）。
+    訪問者が書いたものなので、スタッフは変えられません（対応済みの印だけを付けられます）。"""
 
-    list_display = ["created_at", "page_title", "helpful", "short_comment", "handled"]
-    list_filter = ["handled", "helpful", "page"]
+    list_display = ["created_at", "page_link", "helpful", "short_comment", "handled"]
+    list_filter = [HasComment, "handled", "helpful", "page"]
     search_fields = ["comment"]
     date_hierarchy = "created_at"
     actions = [mark_handled]
-    readonly_fields = ["page", "object_id", "helpful", "comment", "created_at"]
-    fields = ["page", "object_id", "helpful", "comment", "handled", "created_at"]
+    readonly_fields = ["page_link", "page", "object_id", "helpful", "comment", "created_at"]
+    fields = ["page_link", "page", "object_id", "helpful", "comment", "handled", "created_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                page_title=_of_page({"cause": "title", "faq": "question", "tip": "title"}),
+                page_slug=_of_page({"cause": "slug", "faq": "slug", "tip": "slug"}),
+            )
+        )
 
     @admin.display(description="ページ")
-    def page_title(self, obj: Vote) -> str:
-        from .votes import PAGES
-
-        model = PAGES.get(obj.page)
-        page = model.objects.filter(pk=obj.object_id).first() if model else None
-        return str(page) if page else f"{obj.get_page_display()} {obj.object_id}（削除済み）"
+    def page_link(self, obj: Vote) -> str:
+        title, slug = getattr(obj, "page_title", ""), getattr(obj, "page_slug", "")
+        if not slug:
+            return f"{obj.get_page_display()} {obj.object_id}（削除済み）"
+        url = reverse(f"articles:{obj.page}", args=[slug])
+        return format_html('<a href="{}">{}</a>（{}）', url, title, obj.get_page_display())
 
     @admin.display(description="コメント")
     def short_comment(self, obj: Vote) -> str:

@@ -1,5 +1,7 @@
-"""The outcome dashboard's figures, for a date range: raw events plus their daily roll-ups
-(`rollup.py`), so rolling events up changes no total.
+"""The outcome dashboard's figures, for a date range. Flow figures come from the daily counts
+kept as events are stored (`counts.py`), never from the raw events, so a year's range stays
+fast and the retention roll-up (`rollup.py`) changes no total; votes from the raw votes plus
+their daily roll-ups.
 
 What each figure counts (every count is of events, which are stored once per flow, kind and
 fix, so an event count is a count of flows):
@@ -17,20 +19,20 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from articles.models import FAQ, Cause, PreventionTip, Remedy, Service
 
+from . import counts
 from .models import DailyFlowCount, DailyVoteCount, FlowEvent, SearchLog, Vote
 
 Kind = FlowEvent.Kind
-TRIED_ANY = "tried_any"  # roll-up rows: flows that tried a fix, per day, service and cause
+TRIED_ANY = counts.TRIED_ANY  # flows that tried a fix, per day, service and cause
 STAGES = ("started", "answered", "tried", "resolved", "escalated")
 MAX_DAYS = 3 * 366
 WEEKLY_AFTER = 62  # days: longer ranges show deflection per week
@@ -63,17 +65,8 @@ class Span:
     start: date
     end: date  # inclusive
 
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        zone = timezone.get_current_timezone()
-        return (
-            datetime.combine(self.start, time.min, zone),
-            datetime.combine(self.end + timedelta(days=1), time.min, zone),
-        )
-
     def events(self) -> QuerySet[FlowEvent]:
-        low, high = self.bounds
-        return FlowEvent.objects.filter(created_at__gte=low, created_at__lt=high)
+        return FlowEvent.objects.filter(day__gte=self.start, day__lte=self.end)
 
     def rolled(self) -> QuerySet[DailyFlowCount]:
         return DailyFlowCount.objects.filter(day__gte=self.start, day__lte=self.end)
@@ -145,26 +138,19 @@ def wilson(successes: int, tries: int, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, (centre - spread) / scale), min(1.0, (centre + spread) / scale)
 
 
-def _stage_counts(span: Span, by: str) -> dict[str, dict[str, int]]:
-    """{group: {stage: count}} for `by` = "service" or "cause"."""
-    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
-    plain = [Kind.STARTED, Kind.ANSWERED, Kind.RESOLVED, Kind.ESCALATED]
-    for row in span.events().filter(kind__in=plain).values(by, "kind").annotate(n=Count("id")):
-        out[row[by]][row["kind"]] += row["n"]
-    for row in span.rolled().filter(kind__in=plain).values(by, "kind").annotate(n=Sum("count")):
-        out[row[by]][row["kind"]] += row["n"] or 0
-    fixes = [Kind.TRIED, Kind.DONE, Kind.RESOLVED]
-    tried = (
-        span.events()
-        .filter(kind__in=fixes)
-        .annotate(day=TruncDate("created_at"))
-        .values(by, "day", "cause" if by == "service" else "service")
-        .annotate(n=Count("flow_id", distinct=True))
-    )
-    for row in tried:
-        out[row[by]]["tried"] += row["n"]
-    for row in span.rolled().filter(kind=TRIED_ANY).values(by).annotate(n=Sum("count")):
-        out[row[by]]["tried"] += row["n"] or 0
+def _stage_counts(span: Span) -> dict[tuple[str, str], dict[str, int]]:
+    """{(service, cause): {stage: count}}, from the daily counts."""
+    out: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+    kinds = {
+        Kind.STARTED: "started",
+        Kind.ANSWERED: "answered",
+        Kind.RESOLVED: "resolved",
+        Kind.ESCALATED: "escalated",
+        TRIED_ANY: "tried",
+    }
+    rows = span.rolled().filter(kind__in=list(kinds)).values("service", "cause", "kind")
+    for row in rows.annotate(n=Sum("count")):
+        out[row["service"], row["cause"]][kinds[row["kind"]]] += row["n"] or 0
     return out
 
 
@@ -176,11 +162,12 @@ def funnel(span: Span) -> tuple[list[FunnelRow], list[FunnelRow]]:
         for slug, code, title in Cause.objects.values_list("slug", "code", "title")
     }
     tables = []
-    for by, names, blank in (
-        ("service", services, "（未選択）"),
-        ("cause", causes, "（結果の前）"),
-    ):
-        counts = _stage_counts(span, by)
+    both = _stage_counts(span)
+    for at, names, blank in ((0, services, "（未選択）"), (1, causes, "（結果の前）")):
+        counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STAGES, 0))
+        for group, stages in both.items():
+            for stage, n in stages.items():
+                counts[group[at]][stage] += n
         rows = [
             FunnelRow(names.get(key, key) or blank, *(c[s] for s in STAGES))
             for key, c in sorted(
@@ -196,9 +183,6 @@ def deflection(span: Span) -> list[Bucket]:
     weekly = (span.end - span.start).days >= WEEKLY_AFTER
     counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     kinds = [Kind.ANSWERED, Kind.RESOLVED]
-    raw = span.events().filter(kind__in=kinds).annotate(day=TruncDate("created_at"))
-    for row in raw.values("day", "kind").annotate(n=Count("id")):
-        counts[row["day"]][0 if row["kind"] == Kind.ANSWERED else 1] += row["n"]
     for row in span.rolled().filter(kind__in=kinds).values("day", "kind").annotate(n=Sum("count")):
         counts[row["day"]][0 if row["kind"] == Kind.ANSWERED else 1] += row["n"] or 0
     buckets: dict[date, list[int]] = defaultdict(lambda: [0, 0])
@@ -214,14 +198,6 @@ def deflection(span: Span) -> list[Bucket]:
 def remedies(span: Span) -> list[RemedyRow]:
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     kinds = [Kind.TRIED, Kind.RESOLVED]
-    for row in (
-        span.events()
-        .filter(kind__in=kinds)
-        .values("key", "version", "kind")
-        .annotate(n=Count("id"))
-    ):
-        tally[row["key"], row["version"]][0] += row["n"]
-        tally[row["key"], row["version"]][1] += row["n"] if row["kind"] == Kind.RESOLVED else 0
     for row in (
         span.rolled()
         .filter(kind__in=kinds)
@@ -254,9 +230,8 @@ def remedies(span: Span) -> list[RemedyRow]:
 
 
 def votes(span: Span) -> list[VoteRow]:
-    low, high = span.bounds
     tally: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    raw = Vote.objects.filter(created_at__gte=low, created_at__lt=high).values("page", "object_id")
+    raw = Vote.objects.filter(day__gte=span.start, day__lte=span.end).values("page", "object_id")
     counted = raw.annotate(
         yes=Count("id", filter=Q(helpful=True)),
         no=Count("id", filter=Q(helpful=False)),

@@ -1,6 +1,7 @@
 """What visitors do, anonymously: outcomes of the guided flow and the search log."""
 
 from django.db import models
+from django.utils import timezone
 
 
 class FlowEvent(models.Model):
@@ -37,11 +38,14 @@ class FlowEvent(models.Model):
     )
     answers = models.JSONField("回答", default=list, blank=True)
     created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    # The local date, stored: the dashboard groups by it without a date function per row.
+    day = models.DateField("日付", default=timezone.localdate)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "診断の記録"
         verbose_name_plural = "診断の記録"
+        indexes = [models.Index(fields=["day", "kind"], name="flowevent_day_kind")]
         constraints = [
             models.UniqueConstraint(fields=["flow_id", "kind", "key"], name="unique_flow_event"),
         ]
@@ -85,6 +89,7 @@ class Vote(models.Model):
     comment = models.TextField("コメント", max_length=1000, blank=True)
     handled = models.BooleanField("対応済み", default=False)
     created_at = models.DateTimeField("日時", auto_now_add=True, db_index=True)
+    day = models.DateField("日付", default=timezone.localdate, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]

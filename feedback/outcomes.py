@@ -19,6 +19,7 @@ from django.db.models import F
 from diagnosis.models import RemedyStat
 from diagnosis.ranking import RemedyNode
 
+from . import counts
 from .models import FlowEvent
 
 MAX_EVENTS = 60  # a flow's started, answered, resolved or escalated, and the fixes it tried
@@ -40,7 +41,11 @@ def record(
     wanted = list(dict.fromkeys(events))
     if not wanted:
         return 0
-    existing = set(FlowEvent.objects.filter(flow_id=flow_token).values_list("kind", "key"))
+    stored = list(
+        FlowEvent.objects.filter(flow_id=flow_token).values_list("kind", "key", "cause", "day")
+    )
+    existing = {(kind, key) for kind, key, _, _ in stored}
+    earlier = {(flow_token, day, c) for kind, _, c, day in stored if kind in counts.FIXES}
     room = MAX_EVENTS - len(existing)
     new = [e for e in wanted if e not in existing][: max(room, 0)]
     rows = [
@@ -57,6 +62,7 @@ def record(
     ]
     if rows:
         FlowEvent.objects.bulk_create(rows, ignore_conflicts=True)
+        counts.add(rows, earlier)
         _count(new, remedies)
     return len(rows)
 

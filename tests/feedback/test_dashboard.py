@@ -46,9 +46,9 @@ def event(
     service: str = "shopping",
 ) -> None:
     made = FlowEvent.objects.create(
-        flow_id=flow, kind=kind, key=key, version=version, cause=cause, service=service
+        day=day, flow_id=flow, kind=kind, key=key, version=version, cause=cause, service=service
     )
-    FlowEvent.objects.filter(pk=made.pk).update(created_at=at(day))
+    FlowEvent.objects.filter(pk=made.pk).update(created_at=at(day), day=day)
 
 
 def some_outcomes() -> tuple[Cause, list]:
@@ -126,7 +126,7 @@ def test_votes_and_searches(staff: Client, content: object) -> None:
     faq = FAQ.objects.published().first()
     for helpful, comment in ((True, ""), (False, "わかりにくい"), (False, "")):
         vote = Vote.objects.create(page="faq", object_id=faq.pk, helpful=helpful, comment=comment)
-        Vote.objects.filter(pk=vote.pk).update(created_at=at(TODAY))
+        Vote.objects.filter(pk=vote.pk).update(created_at=at(TODAY), day=TODAY)
     SearchLog.objects.create(day=TODAY, query="xyzzy", searches=4, zero_results=4)
     SearchLog.objects.create(day=TODAY, query="パスキー", searches=5, zero_results=0, clicks=0)
     SearchLog.objects.create(day=TODAY, query="パスワード", searches=9, zero_results=0, clicks=3)
@@ -188,7 +188,9 @@ def test_rolling_up_old_events_changes_no_total(staff: Client, content: object) 
         vote = Vote.objects.create(
             page="faq", object_id=faq.pk, helpful=helpful, comment=comment, handled=handled
         )
-        Vote.objects.filter(pk=vote.pk).update(created_at=at(TODAY - timedelta(days=1)))
+        Vote.objects.filter(pk=vote.pk).update(
+            created_at=at(TODAY - timedelta(days=1)), day=TODAY - timedelta(days=1)
+        )
     before = page(staff).select_one("#content-main .dashboard-table") and [
         table(page(staff), c)
         for c in (
@@ -229,3 +231,36 @@ def test_the_learned_order_stands_beside_the_staff_order(staff: Client, content:
     row = next(r for r in rows if r[0].startswith(cause.code))
     assert row[1].startswith(fixes[0].title) and row[2].startswith(fixes[1].title)
     assert "上へ" in row[3]
+
+
+def test_answers_given_in_the_flow_reach_the_dashboard(
+    client: Client, staff: Client, content: object
+) -> None:
+    from tests.feedback.test_recording import post_answer, result_state
+
+    pairs, _ = result_state(client)
+    post_answer(client, pairs, "unresolved")
+    post_answer(client, pairs, "unresolved")  # pressed twice: counted once
+    today = timezone.localdate()
+    soup = page(staff, start=str(today), end=str(today))
+    assert table(soup, "サービスごと")[1] == ["合計", "0", "0", "1", "0", "0"]
+    fixes = table(soup, "対処法と文面ごと")
+    assert [row[2:5] for row in fixes[1:]] == [["現在", "1", "0"]]
+
+
+def test_counting_again_gives_the_same_counts(content: object) -> None:
+    from feedback import counts
+
+    some_outcomes()
+    before = sorted(
+        DailyFlowCount.objects.values_list(
+            "day", "kind", "service", "cause", "key", "version", "count"
+        )
+    )
+    counts.rebuild()
+    after = sorted(
+        DailyFlowCount.objects.values_list(
+            "day", "kind", "service", "cause", "key", "version", "count"
+        )
+    )
+    assert after == before
