@@ -22,11 +22,13 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def tables(span: figures.Span) -> dict[str, tuple[list[str], list[list[Any]]]]:
+def tables(
+    span: figures.Span, found: dict[str, Any]
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
     """Every table: (header, rows), as shown and as downloaded."""
     stage_names = ["開始", "結果まで", "対処法を試した", "解決", "問い合わせへ"]
-    services, causes = figures.funnel(span)
-    zero, unopened = figures.searches(span)
+    services, causes = found["funnel"]
+    zero, unopened = found["searches"]
     return {
         "services": (["サービス", *stage_names], [[r.label, *r.values()] for r in services]),
         "causes": (["原因", *stage_names], [[r.label, *r.values()] for r in causes]),
@@ -34,7 +36,7 @@ def tables(span: figures.Span) -> dict[str, tuple[list[str], list[list[Any]]]]:
             ["期間の始まり", "結果まで", "解決", "問い合わせなしで解決した割合"],
             [
                 [b.start.isoformat(), b.answered, b.resolved, _pct(b.share)]
-                for b in figures.deflection(span)
+                for b in found["deflection"]
             ],
         ),
         "remedies": (
@@ -49,12 +51,12 @@ def tables(span: figures.Span) -> dict[str, tuple[list[str], list[list[Any]]]]:
                     _pct(r.rate),
                     f"{r.low:.0%}〜{r.high:.0%}",
                 ]
-                for r in figures.remedies(span)
+                for r in found["remedies"]
             ],
         ),
         "votes": (
             ["ページ", "はい", "いいえ", "コメント", "未対応のコメント"],
-            [[r.page, r.yes, r.no, r.comments, r.unhandled] for r in figures.votes(span)],
+            [[r.page, r.yes, r.no, r.comments, r.unhandled] for r in found["votes"]],
         ),
         "zero": (
             ["検索語", "検索回数", "結果0件の回数"],
@@ -89,13 +91,24 @@ def _orders() -> list[list[Any]]:
     return rows
 
 
+def figures_of(span: figures.Span) -> dict[str, Any]:
+    """Each figure, computed once for the page (tables and charts share them)."""
+    return {
+        "funnel": figures.funnel(span),
+        "deflection": figures.deflection(span),
+        "remedies": figures.remedies(span),
+        "votes": figures.votes(span),
+        "searches": figures.searches(span),
+    }
+
+
 def _charts(
-    span: figures.Span, data: dict[str, tuple[list[str], list[list[Any]]]]
+    found: dict[str, Any], data: dict[str, tuple[list[str], list[list[Any]]]]
 ) -> dict[str, charts.Chart]:
     total = data["services"][1][0]
     stage_names = data["services"][0][1:]
-    remedies = [r for r in figures.remedies(span) if r.current][:15]
-    deflection = figures.deflection(span)
+    remedies = [r for r in found["remedies"] if r.current][:15]
+    deflection = found["deflection"]
     return {
         "funnel": charts.bars(
             "診断の流れ（全体）",
@@ -130,7 +143,8 @@ def render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
         return TemplateResponse(request, "admin/dashboard.html", context, status=400)
     data = form.cleaned_data if request.GET else figures.RangeForm({}).clean_default()
     span = figures.Span(data["start"], data["end"])
-    found = tables(span)
+    computed = figures_of(span)
+    found = tables(span, computed)
     wanted = request.GET.get("table")
     if request.GET.get("format") == "csv" and wanted in found:
         return _csv(wanted, span, *found[wanted])
@@ -147,7 +161,7 @@ def render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
             }
             for name, (header, rows) in found.items()
         },
-        charts=_charts(span, found),
+        charts=_charts(computed, found),
     )
     return TemplateResponse(request, "admin/dashboard.html", context)
 
