@@ -168,6 +168,9 @@ def _fill(events: int, votes: int) -> dict[str, float]:
             )
         )
     Vote.objects.bulk_create(vote_rows, batch_size=BATCH)
+    from feedback import counts
+
+    counts.rebuild_votes()
     queries = ["パスワード", "認証コード", "届かない", "xyzzy", "パスキー", "テレビ"]
     log_rows = [
         SearchLog(

@@ -1,7 +1,7 @@
 """The outcome dashboard's figures, for a date range. Flow figures come from the daily counts
 kept as events are stored (`counts.py`), never from the raw events, so a year's range stays
 fast and the retention roll-up (`rollup.py`) changes no total; votes from the raw votes plus
-their daily roll-ups.
+their daily counts, kept the same way.
 
 What each figure counts (every count is of events, which are stored once per flow, kind and
 fix, so an event count is a count of flows):
@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from articles.models import FAQ, Cause, PreventionTip, Remedy, Service
@@ -231,27 +231,17 @@ def remedies(span: Span) -> list[RemedyRow]:
 
 def votes(span: Span) -> list[VoteRow]:
     tally: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    raw = Vote.objects.filter(day__gte=span.start, day__lte=span.end).values("page", "object_id")
-    counted = raw.annotate(
-        yes=Count("id", filter=Q(helpful=True)),
-        no=Count("id", filter=Q(helpful=False)),
-        comments=Count("id", filter=~Q(comment="")),
-        open=Count("id", filter=~Q(comment="") & Q(handled=False)),
-    )
-    for row in counted:
-        t = tally[row["page"], row["object_id"]]
-        t[0] += row["yes"]
-        t[1] += row["no"]
-        t[2] += row["comments"]
-        t[3] += row["open"]
-    rolled = DailyVoteCount.objects.filter(day__gte=span.start, day__lte=span.end)
-    for row in rolled.values("page", "object_id").annotate(
-        yes=Sum("helpful"), no=Sum("unhelpful"), comments=Sum("comments")
+    counted = DailyVoteCount.objects.filter(day__gte=span.start, day__lte=span.end)
+    for row in counted.values("page", "object_id").annotate(
+        yes=Sum("helpful"), no=Sum("unhelpful"), notes=Sum("comments")
     ):
         t = tally[row["page"], row["object_id"]]
         t[0] += row["yes"] or 0
         t[1] += row["no"] or 0
-        t[2] += row["comments"] or 0
+        t[2] += row["notes"] or 0
+    waiting = Vote.objects.filter(day__gte=span.start, day__lte=span.end, handled=False)
+    for row in waiting.exclude(comment="").values("page", "object_id").annotate(n=Count("id")):
+        tally[row["page"], row["object_id"]][3] += row["n"]
     names: dict[tuple[str, int], str] = {}
     for kind, model in (("cause", Cause), ("faq", FAQ), ("tip", PreventionTip)):
         wanted = [pk for k, pk in tally if k == kind]

@@ -22,9 +22,10 @@ def set_days(apps, schema_editor):
 
 def count_days(apps, schema_editor):
     """The daily counts the dashboard reads, for the events stored so far."""
-    from feedback.counts import rebuild
+    from feedback.counts import rebuild, rebuild_votes
 
     rebuild(apps.get_model("feedback", "FlowEvent"), apps.get_model("feedback", "DailyFlowCount"))
+    rebuild_votes(apps.get_model("feedback", "Vote"), apps.get_model("feedback", "DailyVoteCount"))
 
 
 class Migration(migrations.Migration):

@@ -125,7 +125,9 @@ def test_the_figures_are_the_events_of_the_range(staff: Client, content: object)
 def test_votes_and_searches(staff: Client, content: object) -> None:
     faq = FAQ.objects.published().first()
     for helpful, comment in ((True, ""), (False, "わかりにくい"), (False, "")):
-        vote = Vote.objects.create(page="faq", object_id=faq.pk, helpful=helpful, comment=comment)
+        vote = Vote.objects.create(
+            page="faq", object_id=faq.pk, helpful=helpful, comment=comment, day=TODAY
+        )
         Vote.objects.filter(pk=vote.pk).update(created_at=at(TODAY), day=TODAY)
     SearchLog.objects.create(day=TODAY, query="xyzzy", searches=4, zero_results=4)
     SearchLog.objects.create(day=TODAY, query="パスキー", searches=5, zero_results=0, clicks=0)
@@ -186,7 +188,12 @@ def test_rolling_up_old_events_changes_no_total(staff: Client, content: object) 
         (False, "対応済み", True),
     ):
         vote = Vote.objects.create(
-            page="faq", object_id=faq.pk, helpful=helpful, comment=comment, handled=handled
+            page="faq",
+            object_id=faq.pk,
+            helpful=helpful,
+            comment=comment,
+            handled=handled,
+            day=TODAY - timedelta(days=1),
         )
         Vote.objects.filter(pk=vote.pk).update(
             created_at=at(TODAY - timedelta(days=1)), day=TODAY - timedelta(days=1)
