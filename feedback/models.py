@@ -95,7 +95,15 @@ class Vote(models.Model):
         ordering = ["-created_at"]
         verbose_name = "記事の評価"
         verbose_name_plural = "記事の評価"
-        indexes = [models.Index(fields=["page", "object_id"], name="vote_page")]
+        indexes = [
+            models.Index(fields=["page", "object_id"], name="vote_page"),
+            # the comments staff have still to read: few among many votes
+            models.Index(
+                fields=["day"],
+                condition=models.Q(handled=False) & ~models.Q(comment=""),
+                name="vote_open_comment",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_page_display()} {self.object_id}: {'はい' if self.helpful else 'いいえ'}"
