@@ -54,21 +54,14 @@ class RangeForm(forms.Form):
         data.update(start=start, end=end)
         return data
 
-    def clean_default(self) -> dict[str, Any]:
-        """The default range (the last 30 days), without any input."""
-        self.cleaned_data = {}
-        return self.clean()
-
 
 @dataclass(frozen=True)
 class Span:
     start: date
     end: date  # inclusive
 
-    def events(self) -> QuerySet[FlowEvent]:
-        return FlowEvent.objects.filter(day__gte=self.start, day__lte=self.end)
-
-    def rolled(self) -> QuerySet[DailyFlowCount]:
+    def counted(self) -> QuerySet[DailyFlowCount]:
+        """The daily counts of flow events in the range (`counts.py`)."""
         return DailyFlowCount.objects.filter(day__gte=self.start, day__lte=self.end)
 
 
@@ -148,7 +141,7 @@ def _stage_counts(span: Span) -> dict[tuple[str, str], dict[str, int]]:
         Kind.ESCALATED: "escalated",
         TRIED_ANY: "tried",
     }
-    rows = span.rolled().filter(kind__in=list(kinds)).values("service", "cause", "kind")
+    rows = span.counted().filter(kind__in=list(kinds)).values("service", "cause", "kind")
     for row in rows.annotate(n=Sum("count")):
         out[row["service"], row["cause"]][kinds[row["kind"]]] += row["n"] or 0
     return out
@@ -183,7 +176,7 @@ def deflection(span: Span) -> list[Bucket]:
     weekly = (span.end - span.start).days >= WEEKLY_AFTER
     counts: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     kinds = [Kind.ANSWERED, Kind.RESOLVED]
-    for row in span.rolled().filter(kind__in=kinds).values("day", "kind").annotate(n=Sum("count")):
+    for row in span.counted().filter(kind__in=kinds).values("day", "kind").annotate(n=Sum("count")):
         counts[row["day"]][0 if row["kind"] == Kind.ANSWERED else 1] += row["n"] or 0
     buckets: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     day = span.start
@@ -199,7 +192,7 @@ def remedies(span: Span) -> list[RemedyRow]:
     tally: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     kinds = [Kind.TRIED, Kind.RESOLVED]
     for row in (
-        span.rolled()
+        span.counted()
         .filter(kind__in=kinds)
         .values("key", "version", "kind")
         .annotate(n=Sum("count"))

@@ -15,8 +15,6 @@ from diagnosis import learning
 from feedback import charts
 from feedback import dashboard as figures
 
-TABLES = ("services", "causes", "deflection", "remedies", "votes", "zero", "unopened", "orders")
-
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
@@ -137,12 +135,11 @@ def _charts(
 
 
 def render(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    form = figures.RangeForm(request.GET or None)
-    if request.GET and not form.is_valid():
+    form = figures.RangeForm(request.GET)  # no dates: the last 30 days
+    if not form.is_valid():
         context.update(title="成果のダッシュボード", form=form)
         return TemplateResponse(request, "admin/dashboard.html", context, status=400)
-    data = form.cleaned_data if request.GET else figures.RangeForm({}).clean_default()
-    span = figures.Span(data["start"], data["end"])
+    span = figures.Span(form.cleaned_data["start"], form.cleaned_data["end"])
     computed = figures_of(span)
     found = tables(span, computed)
     wanted = request.GET.get("table")
