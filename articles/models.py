@@ -344,6 +344,9 @@ class ContentVersion(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(
+        "最終変更", null=True, blank=True, help_text="ページの Last-Modified に使う時刻。"
+    )
 
     class Meta:
         verbose_name = "コンテンツの版"

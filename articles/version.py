@@ -6,6 +6,7 @@ worker compares the version its caches were built from with the database's and r
 is stale.
 
     current()      the version in the database
+    stamp()        the version and when it last changed (the page cache's key and Last-Modified)
     bump()         mark every worker's caches stale
     Cached(build)  a value built from the content, rebuilt when the version changes
     Timed(build)   a value built from other data (outcome statistics), rebuilt after max_age
@@ -20,11 +21,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from time import monotonic
 from typing import Generic, TypeVar
 
 from django.db import connection
 from django.db.models import F
+from django.utils import timezone
 
 from .models import ContentVersion
 
@@ -58,12 +61,30 @@ def current() -> int:
     return row[0] if row else 0
 
 
+def stamp() -> tuple[int, datetime | None]:
+    """The version and the time it last changed, in the same one-row read as `current()`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT version, changed_at FROM {ContentVersion._meta.db_table} WHERE id = 1"
+        )
+        row = cursor.fetchone()
+    if not row:
+        return 0, None
+    changed = row[1]
+    if isinstance(changed, str):  # SQLite through a raw cursor
+        changed = datetime.fromisoformat(changed)
+    if changed is not None and timezone.is_naive(changed):
+        changed = timezone.make_aware(changed, UTC)
+    return row[0], changed
+
+
 def bump() -> None:
     """Mark every worker's caches as stale."""
     global _local_bumps
     _local_bumps += 1
-    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1):
-        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1})
+    now = timezone.now()
+    if not ContentVersion.objects.filter(pk=1).update(version=F("version") + 1, changed_at=now):
+        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "changed_at": now})
 
 
 def reset() -> None:

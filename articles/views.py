@@ -4,22 +4,25 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import catalog, moves
+from . import caching, catalog, moves
 from .forms import FaqFilterForm
 from .models import FAQ, Cause, PreventionTip, Service
 
 
 @require_safe
+@caching.public
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/home.html", catalog.home())
 
 
 @require_safe
+@caching.public
 def cause_index(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/cause_index.html", catalog.cause_index())
 
 
 @require_safe
+@caching.public
 def cause(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         return render(request, "articles/cause.html", catalog.cause_page(slug))
@@ -28,6 +31,7 @@ def cause(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@caching.public
 def service(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         return render(request, "articles/service.html", catalog.service_page(slug))
@@ -36,6 +40,7 @@ def service(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@caching.public
 def faq_index(request: HttpRequest) -> HttpResponse:
     form = FaqFilterForm(request.GET)
     if not form.is_valid():
@@ -45,6 +50,7 @@ def faq_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@caching.public
 def faq(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         return render(request, "articles/faq.html", catalog.faq_page(slug))
@@ -53,11 +59,13 @@ def faq(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@caching.public
 def tip_index(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/tip_index.html", catalog.tip_index())
 
 
 @require_safe
+@caching.public
 def tip(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         return render(request, "articles/tip.html", catalog.tip_page(slug))
@@ -66,11 +74,13 @@ def tip(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+@caching.public
 def contact_index(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/contact_index.html", catalog.contact_index())
 
 
 @require_safe
+@caching.public
 def contact(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         return render(request, "articles/contact.html", catalog.contact_page(slug))

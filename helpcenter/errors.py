@@ -1,14 +1,25 @@
 """Japanese error pages (JSON under /api/). They render without touching the database, so they
-work when it is down."""
+work when it is down.
+
+An exception from the database itself (refused, not answering within `DB_CONNECT_TIMEOUT`, gone
+mid-request) is not a bug of ours: `server_error` answers it with 503 and `Retry-After`, which
+tells visitors, crawlers and load balancers to come back shortly."""
 
 from __future__ import annotations
 
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-API_RATE = "120/m"  # API requests per client and minute (django-ratelimit), shared by /api/*
+logger = logging.getLogger(__name__)
+
+API_RATE = "120/m"
+RETRY_AFTER = "30"  # seconds, on a 503  # API requests per client and minute (django-ratelimit), shared by /api/*
 
 
 def _page(request: HttpRequest | None, template: str, status: int) -> HttpResponse:
@@ -45,8 +56,34 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, called while the exception is being handled."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
     # No request context: a broken context processor or database must not break the 500 page.
     return _page(None, "500.html", 500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The database cannot be reached: 503, come back in `RETRY_AFTER` seconds."""
+    if _is_api(request):
+        response: HttpResponse = json_error(
+            "", _("The service is temporarily unavailable. Please try again shortly."), status=503
+        )
+    else:
+        response = _page(None, "503.html", 503)
+    response["Retry-After"] = RETRY_AFTER
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def method_not_allowed(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return json_error(
+            "",
+            _("This address does not accept %(method)s.") % {"method": (request.method or "")[:20]},
+            405,
+        )
+    return _page(request, "405.html", 405)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

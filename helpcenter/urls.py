@@ -3,15 +3,17 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import caching
 from articles.sitemaps import SITEMAPS
 
 from . import views
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", caching.public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include("diagnosis.urls")),
     path("", include("search.urls")),
     path("", include("feedback.urls")),
@@ -21,4 +23,4 @@ urlpatterns = [
 handler400 = "helpcenter.errors.bad_request"
 handler403 = "helpcenter.errors.permission_denied"
 handler404 = "helpcenter.errors.page_not_found"
-handler500 = "helpcenter.errors.server_error"
+handler500 = "helpcenter.errors.server_error"  # 503 when the database is the cause

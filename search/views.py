@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
 from django_ratelimit.decorators import ratelimit
 
+from articles import caching
 from helpcenter.errors import API_RATE, json_error
 
 from .engine import closest_faqs, search
@@ -23,7 +24,8 @@ from .models import SearchEntry
 
 
 @require_safe
-@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+@caching.public
+@vary_on_headers("HX-Request", "HX-History-Restore-Request", "HX-Current-URL")
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

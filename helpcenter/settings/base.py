@@ -56,19 +56,27 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "helpcenter.middleware.RequestLog",  # outermost: a request id and one JSON line per request
     "django.middleware.security.SecurityMiddleware",
+    # The security headers come next, so every response has them: pages from the cache, static
+    # files, and the 503 made when the database is unreachable.
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Below the CSRF middleware (which sets the token's cookie for a page with a token) and above
+    # everything a cached page does not need.
+    "helpcenter.pagecache.PageCache",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "helpcenter.middleware.SessionActivity",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "helpcenter.middleware.MethodNotAllowedPage",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -99,6 +107,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Seconds to wait for the database before a visitor gets the 503 page (helpcenter.errors): a
+# database that refuses answers at once, one that never answers within this.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers and a writer work at once (gunicorn workers); NORMAL sync is safe in WAL.
     # IMMEDIATE takes the write lock up front, so concurrent writers wait instead of failing.
@@ -106,6 +117,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": DB_CONNECT_TIMEOUT,  # how long a writer waits for the lock
         }
     )
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -113,20 +125,38 @@ elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Client-side parameter binding (Django's default) is kept on purpose: search sends
     # "SET LOCAL …; SELECT …" in one round trip, which server-side binding cannot carry.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"options": "-c synchronize_seqscans=off", "server_side_binding": False}
+        {
+            "options": "-c synchronize_seqscans=off",
+            "server_side_binding": False,
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_from_url(url: str | None) -> dict[str, dict[str, object]]:
-    """`redis://…` selects Django's own Redis backend; nothing selects local memory.
+    """`redis://…` selects Redis (django-redis); nothing selects local memory.
 
-    `ratelimit` holds the rate limits' counters (django-ratelimit), which every worker must
-    share: Redis when there is one, otherwise files in `.cache/ratelimit/` (shared by the
-    workers of one machine, as under `make run`; local memory would give each worker its own).
+    `default` holds the page cache (`helpcenter.pagecache`); `ratelimit` the rate limits'
+    counters (django-ratelimit), which every worker must share: Redis when there is one,
+    otherwise files in `.cache/ratelimit/` (shared by the workers of one machine, as under
+    `make run`; local memory would give each worker its own).
+
+    Redis that does not answer is not an error: django-redis gives up after `REDIS_TIMEOUT`
+    seconds and its errors are ignored (logged), so pages are served uncached and rate limits
+    are not counted until it is back.
     """
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        timeout = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+        redis = {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": timeout,
+                "SOCKET_TIMEOUT": timeout,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
         return {
             "default": {**redis, "KEY_PREFIX": "loginhelp"},
             "ratelimit": {**redis, "KEY_PREFIX": "loginhelp-rl"},
@@ -141,12 +171,25 @@ def cache_from_url(url: str | None) -> dict[str, dict[str, object]]:
             "ratelimit": files,
         }
     return {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
         "ratelimit": files,
     }
 
 
 CACHES = cache_from_url(os.environ.get("CACHE_URL"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a Redis outage shows in the log, not to visitors
+# The page cache (helpcenter.pagecache): on unless PAGE_CACHE=0; how long an entry is kept (it is
+# never stale: a change of content changes every key); how long a CDN may keep a page (0: it
+# revalidates every time, like a browser). See docs/ARCHITECTURE.md, "Caching".
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
+# /readyz: a load balancer stops sending this server visitors when Redis is configured and does
+# not answer (rate limits would not be counted); READYZ_REQUIRE_CACHE=0 keeps serving then.
+READYZ_REQUIRE_CACHE = env_bool("READYZ_REQUIRE_CACHE", True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -203,38 +246,92 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed (gzip and brotli) copies; the manifest is kept outside STATIC_ROOT so
+    # that it is never served.
+    "staticfiles": {"BACKEND": "helpcenter.staticfiles.Storage"},
 }
 
 # The canonical origin used in <link rel=canonical>, JSON-LD and the sitemap.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = _("Login Help")  # the brand, in the visitor's language (ログインヘルプ in Japanese)
 
-# Strict CSP: everything from our own origin, no inline script or style.
+# Strict CSP: nothing unless named; scripts, styles, images and htmx's requests from our own
+# origin only; no inline script or style.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
+        "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
-        "font-src": ["'self'"],
-        "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
+}
+# Powerful browser features nobody here needs, switched off (django-permissions-policy).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs are JSON lines on stderr (python-json-logger). Each request is one line from
+# helpcenter.middleware.RequestLog: request id, method, path without its query string, status,
+# duration and cache outcome; nothing a visitor typed and no address.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_request": {"()": "helpcenter.middleware.DropRequest"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["no_request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "helpcenter.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        },
+        # 4xx are in the request log already; django.request would repeat them with the query.
+        "django.request": {"level": "ERROR"},
+        "django.security.DisallowedHost": {"level": "ERROR"},
+    },
 }
 CSRF_FAILURE_VIEW = "helpcenter.errors.csrf_failure"
 
@@ -243,6 +340,9 @@ CSRF_FAILURE_VIEW = "helpcenter.errors.csrf_failure"
 # that carries the client's address (for example HTTP_X_REAL_IP); by default REMOTE_ADDR.
 RATELIMIT_VIEW = "helpcenter.errors.too_many_requests"
 RATELIMIT_USE_CACHE = "ratelimit"
+# With Redis down nothing is counted and nobody is refused: the help center stays open (the
+# outage is logged, and /readyz reports it).
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 if RATELIMIT_IP_META_KEY:  # the same client address for the staff lockout
     AXES_IPWARE_META_PRECEDENCE_ORDER = (RATELIMIT_IP_META_KEY, "REMOTE_ADDR")

@@ -27,3 +27,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # The admin's second factor is off except in the tests that check it (override_settings).
 STAFF_OTP_REQUIRED = False
+
+# The request log is tested where it matters (caplog); elsewhere it would only be noise.
+LOGGING["loggers"]["helpcenter.requests"]["level"] = "WARNING"  # type: ignore[index]  # noqa: F405

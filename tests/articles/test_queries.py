@@ -59,8 +59,9 @@ def grow_content_tenfold() -> None:
 
 
 def test_query_count_is_small_and_does_not_grow_with_content(
-    client: Client, content: object, django_assert_max_num_queries: object
+    client: Client, content: object, django_assert_max_num_queries: object, settings: object
 ) -> None:
+    settings.PAGE_CACHE = False  # what rendering costs (a page from the cache: see below)
     pages = urls()
     before = {url: count(client, url) for url in pages}
     grow_content_tenfold()
@@ -69,3 +70,10 @@ def test_query_count_is_small_and_does_not_grow_with_content(
         with django_assert_max_num_queries(limit):
             client.get(url)
         assert count(client, url) == before[url], url
+
+
+def test_a_page_from_the_cache_reads_one_row(client: Client, content: object) -> None:
+    """The content version, the only thing a cached page asks the database."""
+    for url in urls():
+        client.get(url)
+        assert count(client, url) == 1, url

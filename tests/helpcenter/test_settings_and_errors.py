@@ -18,7 +18,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "DJANGO_SETTINGS_MODULE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -34,7 +34,8 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     "env,missing",
     [
         ({"ALLOWED_HOSTS": "help.example.jp"}, "SECRET_KEY"),
-        ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "x" * 60, "SITE_URL": "https://help.example.jp"}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "help.example.jp"}, "SITE_URL"),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(env: dict[str, str], missing: str) -> None:
@@ -49,7 +50,11 @@ def test_check_deploy_is_clean_under_production_settings() -> None:
         "--deploy",
         "--fail-level",
         "WARNING",
-        env={"SECRET_KEY": "k" * 30 + "Z9#-random-" + "q" * 30, "ALLOWED_HOSTS": "help.example.jp"},
+        env={
+            "SECRET_KEY": "k" * 30 + "Z9#-random-" + "q" * 30,
+            "ALLOWED_HOSTS": "help.example.jp",
+            "SITE_URL": "https://help.example.jp",
+        },
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -1,0 +1,256 @@
+"""The page cache: public pages kept whole in the configured cache, keyed on the content version.
+
+A view opts in with `@public` (`articles.caching`). Its 200 responses are kept in the `default` cache
+(Redis under `CACHE_URL`, else local memory) under a key made of
+
+    the content version (`articles.version.stamp()`, one indexed read per request),
+    the language, the path and the whole query string,
+    the htmx headers the pages answer to (`HX-Request`, `HX-History-Restore-Request`),
+
+so a save, publish, restore, delete or `load_content` anywhere, which bumps the version in the
+same transaction as the change, makes every page fresh at the next request, in every worker and
+on every app server. Nothing is ever deleted: old entries are simply never asked for again and
+expire (`PAGE_CACHE_SECONDS`).
+
+Pages that post (search, through the beacon) carry the visitor's CSRF token. They are cached with
+a hole in its place (`csrf_hole`, given to templates as `csrf_token`) that is filled with the
+visitor's own token on the way out; those responses are `private` and vary on Cookie, the others
+are `public`. Every cached page carries an `ETag` (of the body kept, and of the visitor's CSRF
+secret where there is a hole) and `Last-Modified` (when the content last changed), and a
+matching `If-None-Match` or `If-Modified-Since` gets a 304.
+
+Bypassed: staff (a session cookie), anything but GET and HEAD, staff previews of drafts
+(`version.is_previewing()`), responses that set a cookie or are not 200. A cache that does not
+answer (Redis down) serves every page uncached; `X-Cache` says hit, miss or bypass.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+from articles import version
+
+logger = logging.getLogger(__name__)
+
+# What templates get as `csrf_token` while a cacheable page renders: letters only, like a real
+# token, so it survives HTML and JSON escaping unchanged.
+CSRF_HOLE = "pagecacheCsrfHoleFilledPerVisitorOnTheWayOutXqZvKwJmRtYbNhLdPsGc"
+MAX_KEY_INPUT = 2048  # longer addresses are served but not kept
+MAX_BODY = 512 * 1024
+_RELEASE_FOLDERS = (
+    "templates",
+    "static",
+    "locale",
+    "articles",
+    "diagnosis",
+    "search",
+    "feedback",
+    "helpcenter",
+)
+_RELEASE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg"}
+_HEADERS_KEPT_OUT = {"set-cookie", "x-cache", "etag", "last-modified", "cache-control"}
+
+
+def filling(request: HttpRequest) -> bool:
+    """Whether the page being rendered is to be kept (its CSRF token must be the hole)."""
+    return getattr(request, "_page_cache_fill", False)
+
+
+@dataclass(frozen=True)
+class Entry:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    etag: str  # of the body kept (with the hole, where there is one)
+    hole: bool
+
+
+def _eligible(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or version.is_previewing():
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return False  # staff: their pages are never kept nor served from the cache
+    return not request.path.startswith("/" + settings.ADMIN_PATH)
+
+
+@functools.cache
+def release() -> str:
+    """What the code, templates, translations and static files of this server hash to: a page
+    kept by another release (a deploy, or a rolling one in progress) is never served."""
+    digest = hashlib.blake2b(digest_size=8)
+    base = settings.BASE_DIR
+    for folder in _RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in _RELEASE_SUFFIXES and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cacheable_view(request: HttpRequest) -> bool:
+    """Whether the address leads to a view marked `@public` (asked before the database is)."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "page_cache", False)
+
+
+def _key(request: HttpRequest, content_version: int, changed: datetime | None) -> str | None:
+    query = request.META.get("QUERY_STRING", "")
+    address = f"{request.path}?{query}"
+    if len(address) > MAX_KEY_INPUT:
+        return None
+    parts = (
+        # The change's time too: a database made again from scratch counts versions from 0.
+        changed.isoformat() if changed else "",
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        (request.headers.get("HX-Request", "") == "true" and "hx") or "",
+        (request.headers.get("HX-History-Restore-Request", "") == "true" and "restore") or "",
+        _current_path(request),
+        address,
+    )
+    digest = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogateescape"), digest_size=20)
+    return f"page:{release()}:{content_version}:{digest.hexdigest()}"
+
+
+def _current_path(request: HttpRequest) -> str:
+    """Where an htmx request came from (search pushes or replaces the address by it)."""
+    if request.headers.get("HX-Request") != "true":
+        return ""
+    try:
+        return urlsplit(request.headers.get("HX-Current-URL", "")).path[:200]
+    except ValueError:
+        return ""
+
+
+class _Cache:
+    """The `default` cache, where a failure (Redis down) is a miss and never an error."""
+
+    def __init__(self) -> None:
+        self.cache = caches["default"]
+
+    def get(self, key: str) -> Entry | None:
+        try:
+            value = self.cache.get(key)
+        except Exception:  # the cache's own errors vary by backend; none may break a page
+            logger.warning("page cache unavailable (get)", exc_info=True)
+            return None
+        return value if isinstance(value, Entry) else None
+
+    def set(self, key: str, entry: Entry) -> None:
+        try:
+            self.cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.warning("page cache unavailable (set)", exc_info=True)
+
+
+class PageCache:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.PAGE_CACHE or not _eligible(request) or not _cacheable_view(request):
+            return _bypassed(self.get_response(request))
+        content_version, changed = version.stamp()
+        key = _key(request, content_version, changed)
+        cache = _Cache()
+        entry = cache.get(key) if key else None
+        if entry is not None:
+            return self._serve(request, entry, changed, "hit")
+        request._page_cache_fill = True  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        entry = self._entry(response)
+        if entry is None:  # an error, a redirect, a cookie: served as it is, never kept
+            if CSRF_HOLE.encode() in getattr(response, "content", b""):
+                response.content = _fill(request, response.content)
+            return _bypassed(response)
+        if key and not version.is_previewing():
+            cache.set(key, entry)
+        return self._serve(request, entry, changed, "miss")
+
+    @staticmethod
+    def _entry(response: HttpResponse) -> Entry | None:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return None
+        body = response.content
+        if len(body) > MAX_BODY:
+            return None
+        headers = tuple(
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in _HEADERS_KEPT_OUT
+        )
+        etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        return Entry(response.status_code, headers, body, etag, CSRF_HOLE.encode() in body)
+
+    @staticmethod
+    def _serve(
+        request: HttpRequest, entry: Entry, changed: datetime | None, outcome: str
+    ) -> HttpResponse:
+        response = HttpResponse(status=entry.status)
+        for name, value in entry.headers:
+            response[name] = value
+        etag = entry.etag
+        if entry.hole:
+            body = _fill(request, entry.body)
+            secret = request.META.get("CSRF_COOKIE", "")
+            etag += "-" + hashlib.blake2b(secret.encode(), digest_size=6).hexdigest()
+            response["Cache-Control"] = "private, no-cache"
+            patch_vary_headers(response, ("Cookie",))
+        else:
+            body = entry.body
+            response["Cache-Control"] = public_cache_control()
+            if changed is not None:
+                response["Last-Modified"] = http_date(changed.timestamp())
+        response["ETag"] = f'"{etag}"'
+        response["X-Cache"] = outcome
+        response.content = body
+        conditional = get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=None if entry.hole or changed is None else int(changed.timestamp()),
+            response=response,
+        )
+        if conditional is None:  # not reached: a response was given
+            return response
+        if conditional is not response:
+            conditional["X-Cache"] = outcome
+            if entry.hole:  # the cookie must still be set on a 304 of a page with a token
+                get_token(request)
+        return conditional
+
+
+def _bypassed(response: HttpResponse) -> HttpResponse:
+    """Whatever is not a public page is for this visitor only: no shared cache may keep it."""
+    response.setdefault("X-Cache", "bypass")
+    if not response.has_header("Cache-Control"):
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _fill(request: HttpRequest, body: bytes) -> bytes:
+    return body.replace(CSRF_HOLE.encode(), get_token(request).encode())
+
+
+def public_cache_control() -> str:
+    """Browsers revalidate every time (a 304 costs one cache read); a CDN may keep a page for
+    `CDN_MAX_AGE` seconds, the longest a visitor could then see a page older than the content."""
+    value = "public, max-age=0, must-revalidate"
+    if settings.CDN_MAX_AGE:
+        value += f", s-maxage={settings.CDN_MAX_AGE}"
+    return value
