@@ -19,6 +19,8 @@ help:
 	@echo "make dev   - like run, with DEBUG on and auto-reload"
 	@echo "make lint  - ruff and mypy"
 	@echo "make bench - page, search and analytics benchmarks (see docs/PERFORMANCE.md)"
+	@echo "make serve-prod - nginx + gunicorn + PostgreSQL + Redis, production settings, http://127.0.0.1:$(PROD_PORT)"
+	@echo "make bench-load - the production stack under load (wrk); BENCH_ARGS=--quick for a short run"
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --user "uv>=0.9"
@@ -79,10 +81,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: install messages node_modules/.installed browser-deps
+test-sqlite: install messages node_modules/.installed browser-deps prod-deps
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install messages node_modules/.installed browser-deps services
+test-postgres: install messages node_modules/.installed browser-deps prod-deps services
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 # Under CI=true the suite runs on SQLite and again on PostgreSQL; locally, on PostgreSQL too
@@ -95,7 +97,7 @@ test: lint
 # latency on SQLite and PostgreSQL (hence `services`). They measure and never fail on a goal.
 # BENCH_ARGS passes options: `make bench BENCH_ARGS=--quick` (both scripts take --quick);
 # `make bench-search BENCH_ARGS="--db sqlite --sizes 1000,10000"`.
-.PHONY: bench-pages bench-search bench-analytics bench-deps
+.PHONY: bench-pages bench-search bench-analytics bench-deps bench-load
 bench: install messages services bench-deps
 	$(PY) bench/pages.py $(BENCH_ARGS)
 	$(PY) bench/search.py $(BENCH_ARGS)
@@ -110,6 +112,11 @@ bench-search: install messages services
 bench-analytics: install messages services
 	$(PY) bench/analytics.py $(BENCH_ARGS)
 
+# The production stack (nginx + gunicorn, bin/serve-prod) under wrk, on SQLite and on
+# PostgreSQL + Redis; `make bench-load BENCH_ARGS=--quick` for a short try.
+bench-load: install messages services bench-deps prod-deps
+	$(PY) bench/load.py $(BENCH_ARGS)
+
 # wrk (the load generator of bench/pages.py) comes from Debian; without it the script falls back
 # to a slower Python client.
 bench-deps:
@@ -118,6 +125,17 @@ bench-deps:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
 	fi
+
+# The production stack on this machine: nginx (from Debian, installed when missing) in front of
+# gunicorn, PostgreSQL and Redis, the production settings; http://127.0.0.1:$(PROD_PORT)/.
+# deploy/README.md explains the pieces; `bin/serve-prod --help` the options.
+PROD_PORT ?= 8080
+.PHONY: serve-prod prod-deps
+serve-prod:
+	PORT=$(PROD_PORT) bin/serve-prod
+
+prod-deps:
+	@bin/serve-prod --install-only
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .mypy_cache .ruff_cache
