@@ -8,8 +8,6 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/loginhelp
-# The access log leaves out query strings (what people type into search) and addresses.
-ACCESS_LOG := %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms
 
 .PHONY: help install messages run dev serve test test-sqlite test-postgres lint format browser-deps services bench clean
 
@@ -54,8 +52,7 @@ run: db messages
 	@echo "ログインヘルプ: http://$(HOST):$(PORT)/"
 	@echo "管理画面: http://$(HOST):$(PORT)/admin/ (最初のスタッフ: $(PY) manage.py createsuperuser のあと、"
 	@echo "  $(PY) manage.py setup_staff_2fa ユーザー名 で認証アプリのQRコードとリカバリーコードを表示)"
-	$(VENV)/bin/gunicorn helpcenter.wsgi:application --bind $(HOST):$(PORT) --workers 2 \
-		--access-logfile - --access-logformat '$(ACCESS_LOG)'
+	GUNICORN_BIND=$(HOST):$(PORT) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py helpcenter.wsgi:application
 
 
 dev: db messages

@@ -27,8 +27,10 @@ answer (Redis down) serves every page uncached; `X-Cache` says hit, miss or bypa
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -51,6 +53,8 @@ logger = logging.getLogger(__name__)
 CSRF_HOLE = "pagecacheCsrfHoleFilledPerVisitorOnTheWayOutXqZvKwJmRtYbNhLdPsGc"
 MAX_KEY_INPUT = 2048  # longer addresses are served but not kept
 MAX_BODY = 512 * 1024
+GZIP_MIN = 512  # bytes; smaller bodies are sent as they are
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(?:\.0*)?\s*(?:,|$))", re.IGNORECASE)
 _RELEASE_FOLDERS = (
     "templates",
     "static",
@@ -77,6 +81,7 @@ class Entry:
     body: bytes
     etag: str  # of the body kept (with the hole, where there is one)
     hole: bool
+    gzipped: bytes | None = None  # the body compressed once, for clients that accept gzip
 
 
 def _eligible(request: HttpRequest) -> bool:
@@ -103,8 +108,15 @@ def release() -> str:
 
 def _cacheable_view(request: HttpRequest) -> bool:
     """Whether the address leads to a view marked `@public` (asked before the database is)."""
+    return _cacheable_path(
+        request.path_info, getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    )
+
+
+@functools.lru_cache(maxsize=4096)  # resolving costs more than the rest of a hit
+def _cacheable_path(path: str, urlconf: str) -> bool:
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path, urlconf)
     except Resolver404:
         return False
     return getattr(match.func, "page_cache", False)
@@ -196,7 +208,13 @@ class PageCache:
             if name.lower() not in _HEADERS_KEPT_OUT
         )
         etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-        return Entry(response.status_code, headers, body, etag, CSRF_HOLE.encode() in body)
+        hole = CSRF_HOLE.encode() in body
+        # Compressed here once rather than by the proxy on every hit (a page with a hole is
+        # different for each visitor: the proxy compresses it).
+        packed = None
+        if not hole and len(body) >= GZIP_MIN:
+            packed = gzip.compress(body, compresslevel=6, mtime=0)
+        return Entry(response.status_code, headers, body, etag, hole, packed)
 
     @staticmethod
     def _serve(
@@ -214,6 +232,12 @@ class PageCache:
             patch_vary_headers(response, ("Cookie",))
         else:
             body = entry.body
+            if entry.gzipped is not None:
+                patch_vary_headers(response, ("Accept-Encoding",))
+                if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+                    body = entry.gzipped
+                    response["Content-Encoding"] = "gzip"
+                    etag += "-gzip"  # another representation, another tag
             response["Cache-Control"] = public_cache_control()
             if changed is not None:
                 response["Last-Modified"] = http_date(changed.timestamp())

@@ -237,3 +237,20 @@ def test_with_redis_pages_are_shared_between_workers(client: Client, content: ob
         assert client.get("/tips/")["X-Cache"] == "hit"
         assert client.get("/readyz").json()["checks"]["cache"] == "ok"
         caches["default"].clear()
+
+
+def test_a_cached_page_is_sent_compressed_to_those_who_accept_it(
+    client: Client, content: object
+) -> None:
+    import gzip
+
+    plain = client.get("/causes/")
+    packed = client.get("/causes/", HTTP_ACCEPT_ENCODING="br, gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 2 < len(plain.content)
+    assert packed["ETag"] != plain["ETag"]
+    refused = client.get("/causes/", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert not refused.has_header("Content-Encoding") and refused.content == plain.content
+    again = client.get("/causes/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
