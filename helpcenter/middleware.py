@@ -76,6 +76,8 @@ class RequestLog:
         request.request_id = request_id  # type: ignore[attr-defined]
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
+        if request.method == "HEAD" and not response.streaming:
+            response.content = b""  # Content-Length (set below us) still tells the GET's size
         if request_logger.isEnabledFor(logging.INFO):
             request_logger.info(
                 "request",

@@ -33,6 +33,8 @@ CSP = {
 def policy(header: str) -> dict[str, list[str]]:
     directives = [part.split() for part in header.split(";") if part.strip()]
     return {name: sources for name, *sources in directives}
+
+
 # Settings that only make sense for a real deployment's machine, not for a test's.
 KEEP_FROM_TESTS = {
     "DATABASES",
@@ -96,7 +98,9 @@ PUBLIC_PAGES = [
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_content_pages_are_public_and_revalidated(production: None, content: object, path: str) -> None:
+def test_content_pages_are_public_and_revalidated(
+    production: None, content: object, path: str
+) -> None:
     client = visitor()
     response = client.get(path)
     assert response.status_code == 200, path
@@ -133,7 +137,11 @@ def test_pages_with_a_token_are_private(production: None, content: object) -> No
     "path,status,kind",
     [
         ("/diagnose/?service=shopping", 200, "text/html"),
-        ("/diagnose/?service=seller-central&a=code-not-arriving&a=changed-nothing", 200, "text/html"),
+        (
+            "/diagnose/?service=seller-central&a=code-not-arriving&a=changed-nothing",
+            200,
+            "text/html",
+        ),
         ("/api/search?q=パスワード", 200, "application/json"),
         ("/api/diagnose?service=shopping", 200, "application/json"),
         ("/api/search?limit=x", 400, "application/json"),
@@ -204,3 +212,12 @@ def test_each_request_is_one_json_line_without_what_was_typed(
     assert third["status"] == 404 and "example.com" not in third["path"]
     everything = "\n".join(formatter.format(r) for r in caplog.records)
     assert "hanako" not in everything and "123456" not in everything and "taro" not in everything
+
+
+def test_head_answers_without_a_body(content: object) -> None:
+    client = Client()
+    full = client.get("/tips/")
+    for _ in range(2):  # from the view, then from the cache
+        head = client.head("/tips/")
+        assert head.status_code == 200 and head.content == b""
+        assert int(head["Content-Length"]) == len(full.content)
