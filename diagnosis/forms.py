@@ -145,7 +145,9 @@ class ApiDiagnoseForm(NamedErrors):
     """`GET /api/diagnose?service=…&answers=a,b`"""
 
     service = forms.CharField(max_length=60, error_messages={"required": _("Give a service.")})
-    answers = forms.CharField(required=False, max_length=MAX_ANSWERS * 61)
+    # Not stripped as a whole (each answer is): the length is that of the value as sent, as the
+    # API's description (`helpcenter.openapi`) says.
+    answers = forms.CharField(required=False, max_length=MAX_ANSWERS * 61, strip=False)
 
     def clean_answers(self) -> list[str]:
         slugs = [a.strip() for a in self.cleaned_data["answers"].split(",") if a.strip()]

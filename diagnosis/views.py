@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
@@ -39,6 +40,7 @@ def diagnose(request: HttpRequest) -> HttpResponse:
     return render_screen(request, screen)
 
 
+@csrf_exempt  # read-only: any other method gets the API's 405, not the CSRF page
 @require_safe
 @ratelimit(key="ip", rate=API_RATE, block=True, group="api")
 def api_diagnose(request: HttpRequest) -> JsonResponse:

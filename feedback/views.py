@@ -101,8 +101,8 @@ def flow_answer(request: HttpRequest) -> HttpResponse:
 def beacon(request: HttpRequest) -> HttpResponse:
     """A page reports that it was shown: a flow step, a search, a click on a search result."""
     form = BeaconForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(status=400)
+    if not form.is_valid():  # only a damaged or forged beacon: the same Japanese 400 as any other
+        return bad_request_page(request, form.first_error()[1])
     if not recordable(request):
         return HttpResponse(status=204)
     event, query = form.cleaned_data["event"], form.cleaned_data["query"]

@@ -7,9 +7,11 @@ tells visitors, crawlers and load balancers to come back shortly."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -44,6 +46,8 @@ def bad_request_page(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):  # too many parameters, a bad Host header…
+        return json_error("", _("The request cannot be read."))
     return _page(request, "400.html", 400)
 
 
@@ -52,6 +56,8 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return json_error("", _("There is nothing at this address."), 404)
     return _page(request, "404.html", 404)
 
 
@@ -88,6 +94,20 @@ def method_not_allowed(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(request, "403_csrf.html", 403)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The visitor's address for the rate limits: the proxy's header named by
+    `RATELIMIT_IP_META_KEY` when there is one, else the connection's (a request that reached
+    gunicorn without passing the proxy must be counted, not refused with a 500). Whatever is
+    not an address counts as 0.0.0.0, one bucket for all such requests."""
+    key = settings.RATELIMIT_CLIENT_HEADER
+    for candidate in (request.META.get(key, "") if key else "", request.META.get("REMOTE_ADDR")):
+        try:
+            return str(ipaddress.ip_address((candidate or "").split(",")[0].strip()))
+        except ValueError:
+            continue
+    return "0.0.0.0"
 
 
 def too_many_requests(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

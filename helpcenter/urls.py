@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from articles import caching
 from articles.sitemaps import SITEMAPS
@@ -10,10 +11,16 @@ from . import views
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("sitemap.xml", caching.public(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        require_safe(caching.public(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("", include("helpcenter.openapi")),  # /api/openapi.json
     path("", include("diagnosis.urls")),
     path("", include("search.urls")),
     path("", include("feedback.urls")),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .query import clean_query
+
+DEFAULT_LIMIT = 10  # API results when `limit` is not given
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 class QueryField(forms.CharField):
@@ -21,9 +25,21 @@ class SearchForm(forms.Form):
     q = QueryField(required=False)
 
 
+class LimitField(forms.IntegerField):
+    """A whole number written in ASCII digits, as the API's description (`helpcenter.openapi`)
+    says: not "５", "5.0", "+5", " 5" or "1_0", which Python's int() would also read."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not _DIGITS.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(value)
+
+
 class ApiSearchForm(forms.Form):
     q = QueryField(error_messages={"required": _("Give a search term in q.")})
-    limit = forms.IntegerField(
+    limit = LimitField(
         required=False,
         min_value=1,
         max_value=50,
@@ -35,7 +51,7 @@ class ApiSearchForm(forms.Form):
     )
 
     def clean_limit(self) -> int:
-        return self.cleaned_data["limit"] or 10
+        return self.cleaned_data["limit"] or DEFAULT_LIMIT
 
     def first_error(self) -> tuple[str, str]:
         name, errors = next(iter(self.errors.items()))

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, replace_url
@@ -63,6 +64,7 @@ def search_open(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(target)
 
 
+@csrf_exempt  # read-only: any other method gets the API's 405, not the CSRF page
 @require_safe
 @ratelimit(key="ip", rate=API_RATE, block=True, group="api")
 def api_search(request: HttpRequest) -> JsonResponse:

@@ -344,7 +344,9 @@ RATELIMIT_USE_CACHE = "ratelimit"
 # With Redis down nothing is counted and nobody is refused: the help center stays open (the
 # outage is logged, and /readyz reports it).
 RATELIMIT_FAIL_OPEN = True
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
-if RATELIMIT_IP_META_KEY:  # the same client address for the staff lockout
-    AXES_IPWARE_META_PRECEDENCE_ORDER = (RATELIMIT_IP_META_KEY, "REMOTE_ADDR")
+RATELIMIT_CLIENT_HEADER = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# django-ratelimit asks this function (falls back to REMOTE_ADDR when the header is missing).
+RATELIMIT_IP_META_KEY = "helpcenter.errors.client_address"
+if RATELIMIT_CLIENT_HEADER:  # the same client address for the staff lockout
+    AXES_IPWARE_META_PRECEDENCE_ORDER = (RATELIMIT_CLIENT_HEADER, "REMOTE_ADDR")
 LOCALE_PATHS = [BASE_DIR / "locale"]

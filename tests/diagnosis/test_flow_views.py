@@ -313,6 +313,20 @@ def test_api_rejects_bad_input_with_a_json_error_naming_the_field(
     assert response.json()["error"]["field"] == field
 
 
+def test_api_answers_are_measured_as_sent_and_other_methods_get_its_405(
+    client: Client, content: object
+) -> None:
+    # The description says at most 2,440 characters: whitespace around the value used to be
+    # stripped before counting, so a longer value of spaces was accepted.
+    padded = client.get("/api/diagnose", {"service": "shopping", "answers": " " * 2441})
+    assert padded.status_code == 400 and padded.json()["error"]["field"] == "answers"
+    spaced = client.get("/api/diagnose", {"service": "shopping", "answers": " code-asked , "})
+    assert spaced.status_code == 200 and spaced.json()["answers"] == ["code-asked"]
+    # A POST without a CSRF token used to get the HTML CSRF page (403), not the API's JSON 405.
+    posted = Client(enforce_csrf_checks=True).post("/api/diagnose?service=shopping")
+    assert posted.status_code == 405 and "error" in posted.json()
+
+
 def test_a_question_staff_add_is_asked_and_weighs_its_cause(
     client: Client, content: object
 ) -> None:

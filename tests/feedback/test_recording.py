@@ -258,6 +258,9 @@ def test_api_searches_are_not_counted(client: Client, content: object) -> None:
 
 
 def test_a_bad_beacon_is_refused_quietly(client: Client, content: object) -> None:
-    assert beacon(client, "event=delete-everything").status_code == 400
+    refused = beacon(client, "event=delete-everything")
+    assert refused.status_code == 400
+    # Like every refusal, a Japanese page that names the problem (it used to be an empty body).
+    assert 'lang="ja"' in refused.text and "delete-everything" in refused.text
     assert client.get("/beacon").status_code == 405
     assert row_counts()["feedback.SearchLog"] == 0

@@ -68,9 +68,9 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except OSError:
+            except OSError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((tmp / "nginx.log").read_text())
+                    raise AssertionError((tmp / "nginx.log").read_text()) from exc
                 time.sleep(0.05)
         yield port
     finally:

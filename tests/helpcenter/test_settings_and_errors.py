@@ -95,3 +95,26 @@ def test_rate_limits_are_counted_where_every_worker_sees_them() -> None:
     shared = cache_from_url("redis://cache:6379/0")
     assert shared["ratelimit"]["BACKEND"].endswith("RedisCache")
     assert shared["ratelimit"]["KEY_PREFIX"] != shared["default"]["KEY_PREFIX"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("header", [None, "", "junk", "203.0.113.9, 10.0.0.1"])
+def test_rate_limits_count_a_request_without_the_proxys_header(
+    settings: object, content: object, header: str | None
+) -> None:
+    """Behind the proxy the address is its header; a request without it (straight to gunicorn)
+    is counted by the connection's address instead of failing."""
+    settings.RATELIMIT_CLIENT_HEADER = "HTTP_X_REAL_IP"
+    extra = {} if header is None else {"HTTP_X_REAL_IP": header}
+    client = Client(REMOTE_ADDR="")
+    response = client.get("/api/search?q=a", **extra)
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_api_refusals_are_json(client: Client) -> None:
+    missing = client.get("/api/nothing-here")
+    assert missing.status_code == 404 and "error" in missing.json()
+    crowded = client.get("/api/search?" + "&".join(f"x{i}=1" for i in range(1100)))
+    assert crowded.status_code == 400 and crowded.json()["error"]["message"]
+    assert client.post("/sitemap.xml").status_code == 405

@@ -387,6 +387,24 @@ def test_malformed_htmx_url_and_odd_digits_are_not_errors(client: Client, conten
     assert odd.status_code == 400 and odd.json()["error"]["field"] == "limit"
 
 
+@pytest.mark.parametrize("limit", ["５", "٣", "5.0", " 5", "5 ", "+5", "1_0", "0x5"])
+def test_api_limit_is_written_in_ascii_digits_as_its_description_says(
+    client: Client, content: object, limit: str
+) -> None:
+    # int() reads all of these; /api/openapi.json says an integer, and the API now means it.
+    refused = client.get("/api/search", {"q": "停止", "limit": limit})
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == "limit"
+    empty = client.get("/api/search", {"q": "停止", "limit": ""})  # allowEmptyValue: the default
+    assert empty.status_code == 200 and len(empty.json()["results"]) == 10
+
+
+def test_api_answers_other_methods_with_its_405_even_with_csrf_checks(content: object) -> None:
+    # A POST without a CSRF token used to get the HTML CSRF page (403), not the API's JSON 405.
+    response = Client(enforce_csrf_checks=True).post("/api/search?q=停止")
+    assert response.status_code == 405 and response["Allow"] == "GET, HEAD"
+    assert "error" in response.json()
+
+
 def test_old_result_links_still_lead_to_the_article_and_record_nothing(
     client: Client, content: object
 ) -> None:
