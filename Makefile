@@ -86,9 +86,13 @@ test-postgres: install messages node_modules/.installed browser-deps prod-deps s
 
 # Under CI=true the suite runs on SQLite and again on PostgreSQL; locally, on PostgreSQL too
 # when DATABASE_URL is set.
+# The two runs go side by side (one per core); each one's output is printed when it ends.
 test: lint
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ "$$CI" = "true" ] || [ -n "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+	@if [ "$$CI" = "true" ] || [ -n "$$DATABASE_URL" ]; then \
+		$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
+	else \
+		$(MAKE) --no-print-directory test-sqlite; \
+	fi
 
 # Benchmarks (figures in docs/PERFORMANCE.md): page throughput and weight on SQLite, then search
 # latency on SQLite and PostgreSQL (hence `services`). They measure and never fail on a goal.
