@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from time import monotonic
 from typing import Generic, TypeVar
 
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 
@@ -62,7 +62,25 @@ def current() -> int:
 
 
 def stamp() -> tuple[int, datetime | None]:
-    """The version and the time it last changed, in the same one-row read as `current()`."""
+    """The version and the time it last changed, in the same one-row read as `current()`.
+
+    The page cache asks this first on every request, so it stands in for Django's connection
+    health check (`conn_health_checks`, a `SELECT 1` before the first query): the read itself
+    shows whether a kept connection still works, and on a broken one it is tried once more on a
+    new connection. A cached page then costs one round trip to the database, not two."""
+    reused = connection.connection is not None and not connection.in_atomic_block
+    if reused:
+        connection.health_check_done = True
+    try:
+        return _read_stamp()
+    except (OperationalError, InterfaceError):
+        if not reused:
+            raise
+        connection.close()  # the database went away since the last request: reconnect once
+        return _read_stamp()
+
+
+def _read_stamp() -> tuple[int, datetime | None]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT version, changed_at FROM {ContentVersion._meta.db_table} WHERE id = 1"

@@ -31,6 +31,8 @@ import gzip
 import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -151,24 +153,59 @@ def _current_path(request: HttpRequest) -> str:
 
 
 class _Cache:
-    """The `default` cache, where a failure (Redis down) is a miss and never an error."""
+    """The `default` cache, with this process's most used entries in front of it, and where a
+    failure (Redis down) is a miss and never an error.
+
+    The local copies cannot be stale: a key names the content version it was made from, so a
+    change makes every worker ask for other keys. They save the round trip to Redis on a hit
+    (which measured as half a cached page's cost on PostgreSQL + Redis)."""
+
+    LOCAL_ENTRIES = 256
 
     def __init__(self) -> None:
         self.cache = caches["default"]
+        self.local = "Redis" in type(self.cache).__name__  # local memory needs no second copy
 
     def get(self, key: str) -> Entry | None:
+        if self.local:
+            with _local_lock:
+                entry = _local.get(key)
+                if entry is not None:
+                    _local.move_to_end(key)
+                    return entry
         try:
             value = self.cache.get(key)
         except Exception:  # the cache's own errors vary by backend; none may break a page
             logger.warning("page cache unavailable (get)", exc_info=True)
             return None
-        return value if isinstance(value, Entry) else None
+        if not isinstance(value, Entry):
+            return None
+        if self.local:
+            self._remember(key, value)
+        return value
 
     def set(self, key: str, entry: Entry) -> None:
+        if self.local:
+            self._remember(key, entry)
         try:
             self.cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("page cache unavailable (set)", exc_info=True)
+
+    def _remember(self, key: str, entry: Entry) -> None:
+        with _local_lock:
+            _local[key] = entry
+            while len(_local) > self.LOCAL_ENTRIES:
+                _local.popitem(last=False)
+
+
+_local: OrderedDict[str, Entry] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests that clear the shared cache)."""
+    _local.clear()
 
 
 class PageCache:

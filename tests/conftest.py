@@ -18,6 +18,7 @@ from articles.models import (
     Tombstone,
 )
 from diagnosis.models import Question
+from helpcenter import pagecache
 from search.models import SearchEntry, Synonym
 
 
@@ -27,10 +28,12 @@ def _fresh_caches() -> Iterator[None]:
     for cache in caches.all():
         cache.clear()
     version.reset()
+    pagecache.forget_local()
     yield
     for cache in caches.all():
         cache.clear()
     version.reset()
+    pagecache.forget_local()
 
 
 @pytest.fixture(scope="session")
