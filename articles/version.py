@@ -70,7 +70,7 @@ def stamp() -> tuple[int, datetime | None]:
     new connection. A cached page then costs one round trip to the database, not two."""
     reused = connection.connection is not None and not connection.in_atomic_block
     if reused:
-        connection.health_check_done = True
+        connection.health_check_done = True  # type: ignore[attr-defined]
     try:
         return _read_stamp()
     except (OperationalError, InterfaceError):
