@@ -13,6 +13,8 @@ from collections.abc import Iterator
 import pytest
 from django.conf import LazySettings
 from django.contrib.auth.models import User
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client
 from django.utils.module_loading import import_string
 
@@ -62,6 +64,16 @@ def production(settings: LazySettings, monkeypatch: pytest.MonkeyPatch) -> Itera
     assert settings.SECURE_SSL_REDIRECT and settings.SESSION_COOKIE_SECURE
     yield
     sys.modules.pop("helpcenter.settings.production", None)
+
+
+def close_file(response: object) -> None:
+    """Close a streamed file without the request_finished signal, which would close the test's
+    database connection inside its transaction (as Django's own test client avoids)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def visitor() -> Client:
@@ -158,7 +170,7 @@ def test_every_other_kind_has_the_headers_and_is_not_public(
     production: None, content: object, path: str, status: int, kind: str
 ) -> None:
     response = visitor().get(path)
-    response.close()  # a static file is streamed from disk
+    close_file(response)  # a static file is streamed from disk
     assert response.status_code == status, path
     assert response["Content-Type"].startswith(kind), path
     security_headers(response, path)

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from helpcenter.settings.base import STORAGES
+from tests.helpcenter.test_headers import close_file
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_collected_static_files_are_compressed_and_the_manifest_is_not_served(
             page = client.get("/tips/").content.decode()
             assert f"/static/css/{hashed.name}" in page  # pages link the hashed name
             css = client.get(f"/static/css/{hashed.name}", HTTP_ACCEPT_ENCODING="br, gzip")
-            css.close()
+            close_file(css)
             assert css.status_code == 200 and css["Content-Encoding"] == "br"
             assert "immutable" in css["Cache-Control"]
             manifest = client.get("/static/staticfiles.json")
