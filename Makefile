@@ -78,7 +78,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: install messages node_modules/.installed browser-deps prod-deps
+test-sqlite: install messages node_modules/.installed browser-deps prod-deps services
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install messages node_modules/.installed browser-deps prod-deps services

@@ -187,6 +187,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a Redis outage shows in the log, n
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
 CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
+# PostgreSQL: each process keeps one more connection that LISTENs for content changes, so a
+# cached page needs no query (articles.version._Watch); 0 reads the version on every request.
+CONTENT_VERSION_LISTEN = env_bool("CONTENT_VERSION_LISTEN", True)
 # /readyz: a load balancer stops sending this server visitors when Redis is configured and does
 # not answer (rate limits would not be counted); READYZ_REQUIRE_CACHE=0 keeps serving then.
 READYZ_REQUIRE_CACHE = env_bool("READYZ_REQUIRE_CACHE", True)

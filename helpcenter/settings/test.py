@@ -25,6 +25,10 @@ STATIC_ROOT.mkdir(exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
+# Tests run inside transactions that never commit, so no change would ever be notified: the
+# content version is read on every request, except in the tests of listening itself.
+CONTENT_VERSION_LISTEN = env_bool("CONTENT_VERSION_LISTEN", False)  # noqa: F405
+
 # The admin's second factor is off except in the tests that check it (override_settings).
 STAFF_OTP_REQUIRED = False
 
