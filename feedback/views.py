@@ -12,9 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 from django_ratelimit.decorators import ratelimit
 
@@ -94,6 +96,15 @@ def flow_answer(request: HttpRequest) -> HttpResponse:
     if htmx:
         return push_url(render_screen(request, screen), url)
     return HttpResponseRedirect(url, status=303)
+
+
+@require_safe
+@never_cache
+@ratelimit(key="ip", rate=RATE, block=True, group="feedback-token")
+def token(request: HttpRequest) -> JsonResponse:
+    """The visitor's CSRF token, for the beacon of a page kept in the page cache (search), which
+    cannot carry one: the script asks for it once per page (and the cookie comes with it)."""
+    return JsonResponse({"token": get_token(request)})
 
 
 @require_POST

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from . import pagecache
-
 # The site-wide links of base.html.
 SITE_LINKS = {
     "home": "articles:home",
@@ -14,15 +12,12 @@ SITE_LINKS = {
     "search": "search:search",
     "diagnose": "diagnosis:diagnose",
     "beacon": "feedback:beacon",
+    "beacon_token": "feedback:beacon_token",
 }
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    extra: dict[str, object] = {}
-    if pagecache.filling(request):  # a page to be kept: its token is filled in per visitor
-        extra["csrf_token"] = pagecache.CSRF_HOLE
     return {
-        **extra,
         "site_name": settings.SITE_NAME,
         "canonical_url": settings.SITE_URL + request.path,
         "links": {name: reverse(view) for name, view in SITE_LINKS.items()},

@@ -3,7 +3,8 @@
 A view opts in with `@public` (`articles.caching`). Its 200 responses are kept in the `default` cache
 (Redis under `CACHE_URL`, else local memory) under a key made of
 
-    the content version (`articles.version.stamp()`, one indexed read per request),
+    the content version (`articles.version.stamp()`: on PostgreSQL known without a query
+    between changes, elsewhere one indexed read),
     the language, the path and the whole query string,
     the htmx headers the pages answer to (`HX-Request`, `HX-History-Restore-Request`),
 
@@ -12,16 +13,15 @@ same transaction as the change, makes every page fresh at the next request, in e
 on every app server. Nothing is ever deleted: old entries are simply never asked for again and
 expire (`PAGE_CACHE_SECONDS`).
 
-Pages that post (search, through the beacon) carry the visitor's CSRF token. They are cached with
-a hole in its place (`csrf_hole`, given to templates as `csrf_token`) that is filled with the
-visitor's own token on the way out; those responses are `private` and vary on Cookie, the others
-are `public`. Every cached page carries an `ETag` (of the body kept, and of the visitor's CSRF
-secret where there is a hole) and `Last-Modified` (when the content last changed), and a
-matching `If-None-Match` or `If-Modified-Since` gets a 304.
+Kept pages are the same for everyone: `public`, with an `ETag` (of the body) and `Last-Modified`
+(when the content last changed); a matching `If-None-Match` or `If-Modified-Since` gets a 304. A
+page that would carry the visitor's CSRF token (or set any cookie) is never kept: pages that
+post from script (search's beacon) fetch their token when they need it (`feedback.views.token`).
 
 Bypassed: staff (a session cookie), anything but GET and HEAD, staff previews of drafts
-(`version.is_previewing()`), responses that set a cookie or are not 200. A cache that does not
-answer (Redis down) serves every page uncached; `X-Cache` says hit, miss or bypass.
+(`version.is_previewing()`), responses that set a cookie, use a CSRF token or are not 200. A
+cache that does not answer (Redis down) serves every page uncached; `X-Cache` says hit, miss or
+bypass.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -50,9 +49,6 @@ from articles import version
 
 logger = logging.getLogger(__name__)
 
-# What templates get as `csrf_token` while a cacheable page renders: letters only, like a real
-# token, so it survives HTML and JSON escaping unchanged.
-CSRF_HOLE = "pagecacheCsrfHoleFilledPerVisitorOnTheWayOutXqZvKwJmRtYbNhLdPsGc"
 MAX_KEY_INPUT = 2048  # longer addresses are served but not kept
 MAX_BODY = 512 * 1024
 GZIP_MIN = 512  # bytes; smaller bodies are sent as they are
@@ -71,18 +67,12 @@ _RELEASE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".mo", ".css", ".js", ".svg
 _HEADERS_KEPT_OUT = {"set-cookie", "x-cache", "etag", "last-modified", "cache-control"}
 
 
-def filling(request: HttpRequest) -> bool:
-    """Whether the page being rendered is to be kept (its CSRF token must be the hole)."""
-    return getattr(request, "_page_cache_fill", False)
-
-
 @dataclass(frozen=True)
 class Entry:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
-    etag: str  # of the body kept (with the hole, where there is one)
-    hole: bool
+    etag: str  # of the body kept
     gzipped: bytes | None = None  # the body compressed once, for clients that accept gzip
 
 
@@ -98,7 +88,7 @@ def _eligible(request: HttpRequest) -> bool:
 def release() -> str:
     """What the code, templates, translations and static files of this server hash to: a page
     kept by another release (a deploy, or a rolling one in progress) is never served."""
-    digest = hashlib.blake2b(digest_size=8)
+    digest = hashlib.blake2b(settings.SITE_URL.encode(), digest_size=8)  # in links and the API
     base = settings.BASE_DIR
     for folder in _RELEASE_FOLDERS:
         for path in sorted((base / folder).rglob("*")):
@@ -221,20 +211,19 @@ class PageCache:
         entry = cache.get(key) if key else None
         if entry is not None:
             return self._serve(request, entry, changed, "hit")
-        request._page_cache_fill = True  # type: ignore[attr-defined]
         response = self.get_response(request)
-        entry = self._entry(response)
-        if entry is None:  # an error, a redirect, a cookie: served as it is, never kept
-            if CSRF_HOLE.encode() in getattr(response, "content", b""):
-                response.content = _fill(request, response.content)
+        entry = self._entry(request, response)
+        if entry is None:  # an error, a redirect, a cookie or token: served as it is, never kept
             return _bypassed(response)
         if key and not version.is_previewing():
             cache.set(key, entry)
         return self._serve(request, entry, changed, "miss")
 
     @staticmethod
-    def _entry(response: HttpResponse) -> Entry | None:
+    def _entry(request: HttpRequest, response: HttpResponse) -> Entry | None:
         if response.status_code != 200 or response.streaming or response.cookies:
+            return None
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds this visitor's token
             return None
         body = response.content
         if len(body) > MAX_BODY:
@@ -245,13 +234,11 @@ class PageCache:
             if name.lower() not in _HEADERS_KEPT_OUT
         )
         etag = hashlib.blake2b(body, digest_size=12).hexdigest()
-        hole = CSRF_HOLE.encode() in body
-        # Compressed here once rather than by the proxy on every hit (a page with a hole is
-        # different for each visitor: the proxy compresses it).
+        # Compressed here once rather than by the proxy on every hit.
         packed = None
-        if not hole and len(body) >= GZIP_MIN:
+        if len(body) >= GZIP_MIN:
             packed = gzip.compress(body, compresslevel=6, mtime=0)
-        return Entry(response.status_code, headers, body, etag, hole, packed)
+        return Entry(response.status_code, headers, body, etag, packed)
 
     @staticmethod
     def _serve(
@@ -260,39 +247,29 @@ class PageCache:
         response = HttpResponse(status=entry.status)
         for name, value in entry.headers:
             response[name] = value
-        etag = entry.etag
-        if entry.hole:
-            body = _fill(request, entry.body)
-            secret = request.META.get("CSRF_COOKIE", "")
-            etag += "-" + hashlib.blake2b(secret.encode(), digest_size=6).hexdigest()
-            response["Cache-Control"] = "private, no-cache"
-            patch_vary_headers(response, ("Cookie",))
-        else:
-            body = entry.body
-            if entry.gzipped is not None:
-                patch_vary_headers(response, ("Accept-Encoding",))
-                if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-                    body = entry.gzipped
-                    response["Content-Encoding"] = "gzip"
-                    etag += "-gzip"  # another representation, another tag
-            response["Cache-Control"] = public_cache_control()
-            if changed is not None:
-                response["Last-Modified"] = http_date(changed.timestamp())
+        etag, body = entry.etag, entry.body
+        if entry.gzipped is not None:
+            patch_vary_headers(response, ("Accept-Encoding",))
+            if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+                body = entry.gzipped
+                response["Content-Encoding"] = "gzip"
+                etag += "-gzip"  # another representation, another tag
+        response["Cache-Control"] = public_cache_control()
+        if changed is not None:
+            response["Last-Modified"] = http_date(changed.timestamp())
         response["ETag"] = f'"{etag}"'
         response["X-Cache"] = outcome
         response.content = body
         conditional = get_conditional_response(
             request,
             etag=response["ETag"],
-            last_modified=None if entry.hole or changed is None else int(changed.timestamp()),
+            last_modified=None if changed is None else int(changed.timestamp()),
             response=response,
         )
         if conditional is None:  # not reached: a response was given
             return response
         if conditional is not response:
             conditional["X-Cache"] = outcome
-            if entry.hole:  # the cookie must still be set on a 304 of a page with a token
-                get_token(request)
         return conditional
 
 
@@ -302,10 +279,6 @@ def _bypassed(response: HttpResponse) -> HttpResponse:
     if not response.has_header("Cache-Control"):
         response["Cache-Control"] = "private, no-cache"
     return response
-
-
-def _fill(request: HttpRequest, body: bytes) -> bytes:
-    return body.replace(CSRF_HOLE.encode(), get_token(request).encode())
 
 
 def public_cache_control() -> str:

@@ -66,6 +66,7 @@ def search_open(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # read-only: any other method gets the API's 405, not the CSRF page
 @require_safe
+@caching.public  # answers depend on the content and the query only (the rate limit counts misses)
 @ratelimit(key="ip", rate=API_RATE, block=True, group="api")
 def api_search(request: HttpRequest) -> JsonResponse:
     form = ApiSearchForm(request.GET)

@@ -4,7 +4,11 @@
 
   // Beacons: a page reports, once, that it was shown (a flow step, a search) or that a search
   // result was opened. Pages never record anything on GET; without JavaScript nothing is sent.
-  function csrfToken() {
+  // The flow's pages carry the CSRF token (their forms post); pages kept in the page cache
+  // (search) cannot, so the token is fetched once, when the first report is sent.
+  var fetchedToken = null;
+
+  function pageToken() {
     try {
       return JSON.parse(document.body.dataset.hxHeaders || "{}")["X-CSRFToken"] || "";
     } catch (e) {
@@ -12,18 +16,42 @@
     }
   }
 
+  function withToken(send) {
+    var token = pageToken();
+    if (token) return send(token);
+    var url = document.body.dataset.tokenUrl;
+    if (!url || !window.fetch || !window.Promise) return;
+    if (!fetchedToken) {
+      fetchedToken = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : {};
+        })
+        .then(function (data) {
+          return (data && data.token) || "";
+        })
+        .catch(function () {
+          fetchedToken = null; // offline or refused: try again with the next report
+          return "";
+        });
+    }
+    fetchedToken.then(function (token) {
+      if (token) send(token);
+    });
+  }
+
   function sendBeacon(data) {
     var url = document.body.dataset.beaconUrl;
-    var token = csrfToken();
-    if (!url || !data || !token) return; // only pages that report carry the token
-    var body = new URLSearchParams(data);
-    body.append("csrfmiddlewaretoken", token);
-    if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
-    if (window.fetch) {
-      fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true }).catch(
-        function () {}
-      );
-    }
+    if (!url || !data) return;
+    withToken(function (token) {
+      var body = new URLSearchParams(data);
+      body.append("csrfmiddlewaretoken", token);
+      if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+      if (window.fetch) {
+        fetch(url, { method: "POST", body: body, credentials: "same-origin", keepalive: true }).catch(
+          function () {}
+        );
+      }
+    });
   }
 
   var reported = {};

@@ -95,6 +95,7 @@ ENDPOINTS: dict[str | None, Endpoint] = {
     "diagnosis:api_diagnose": Endpoint(("service", "answers")),
     "feedback:flow_answer": Endpoint((*FLOW_FIELDS, "action", "remedy"), posts=True),
     "feedback:beacon": Endpoint((*FLOW_FIELDS, "event", "query"), posts=True),
+    "feedback:beacon_token": Endpoint(alike=True),
     "feedback:vote_form": Endpoint(("thanks",)),
     "feedback:vote": Endpoint(("helpful",), posts=True),
     "feedback:vote_comment": Endpoint(("comment",), posts=True),
