@@ -51,7 +51,8 @@ def warm() -> None:
         with translation.override(code):
             translation.gettext("Search")
     pagecache.release()
-    for folder in settings.TEMPLATES[0]["DIRS"]:
+    folders: list[Path] = settings.TEMPLATES[0]["DIRS"]  # type: ignore[assignment]
+    for folder in folders:
         for path in sorted(Path(folder).rglob("*.html")):
             get_template(str(path.relative_to(folder)))
     get_resolver().url_patterns  # noqa: B018 - imports every view module
