@@ -203,10 +203,11 @@ class _Watch:
             ready, _, _ = select.select([conn.fileno()], [], [], 0)
             if not ready:
                 return False
-            for _notice in conn.notifies(timeout=0):
-                pass
-            if conn.closed:
+            notices = list(conn.notifies(timeout=0))
+            if conn.closed or conn.broken:
                 raise OSError("listening connection closed")
+            if not notices:  # readable, yet nothing came: make sure the connection still works
+                conn.execute("SELECT 1")
         except Exception:
             logger.warning("content version: listening connection lost", exc_info=True)
             self.close()
