@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 from articles import caching
 from articles.sitemaps import SITEMAPS
 
-from . import views
+from . import offline, views
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
@@ -18,6 +18,9 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("offline/manifest.json", offline.manifest, name="offline_manifest"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("helpcenter.openapi")),  # /api/openapi.json

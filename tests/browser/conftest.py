@@ -115,9 +115,12 @@ def site(live_server: LiveServer, shipped_content: content_loader.Report) -> str
 
 @pytest.fixture
 def open_tab(browser: Browser) -> Iterator[Callable[..., Tab]]:
-    """Factory: `open_tab(width, bypass_csp=False, javascript=True, permissions=())` gives a page
-    in a fresh browser context. `javascript=False` is a visitor with JavaScript off;
-    `permissions` are granted to the context (e.g. "clipboard-read", "clipboard-write")."""
+    """Factory: `open_tab(width, bypass_csp=False, javascript=True, permissions=(),
+    offline_ready=False)` gives a page in a fresh browser context. `javascript=False` is a
+    visitor with JavaScript off; `permissions` are granted to the context (e.g.
+    "clipboard-read", "clipboard-write"). The service worker (static/js/sw.js), which copies
+    every page in the background, runs only with `offline_ready=True`: elsewhere its requests
+    would load the test server and outlive the test."""
     contexts: list[BrowserContext] = []
 
     def _open(
@@ -126,12 +129,14 @@ def open_tab(browser: Browser) -> Iterator[Callable[..., Tab]]:
         bypass_csp: bool = False,
         javascript: bool = True,
         permissions: Sequence[str] = (),
+        offline_ready: bool = False,
     ) -> Tab:
         context = browser.new_context(
             viewport={"width": width, "height": HEIGHT},
             locale="ja-JP",
             bypass_csp=bypass_csp,
             java_script_enabled=javascript,
+            service_workers="allow" if offline_ready else "block",
         )
         contexts.append(context)
         if permissions:
@@ -167,7 +172,10 @@ def axe_page(browser: Browser) -> Iterator[Page]:
     as an inline script, which the site's CSP (rightly) refuses. Reusing the page across
     navigations saves a context, a renderer process and a recompile of axe for every check."""
     context = browser.new_context(
-        viewport={"width": 375, "height": HEIGHT}, locale="ja-JP", bypass_csp=True
+        viewport={"width": 375, "height": HEIGHT},
+        locale="ja-JP",
+        bypass_csp=True,
+        service_workers="block",
     )
     yield context.new_page()
     context.close()

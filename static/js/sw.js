@@ -1,0 +1,218 @@
+// ログインヘルプ: the service worker. After one visit the fixes stay readable with the network off.
+//
+// Served at /sw.js by helpcenter/offline.py, which puts the site's settings and the Japanese
+// notes in CONFIG below. What it does:
+// - Once installed, and again whenever a page asks it to check (each page load), it reads
+//   /offline/manifest.json: the content version and every public page and asset. When the
+//   version is new it fetches them, a few at a time, into a cache named after that version, and
+//   only when all are in does it drop the older cache: the copy offline is always one whole
+//   version, and a content change reaches it at the next online visit.
+// - Pages: the network first (a bad connection gets CONFIG.timeout ms), then the copy kept,
+//   then the offline page. Pages seen online are kept too (the flow's steps without their
+//   per-visit id `f`, whole pages and htmx fragments apart).
+// - Static files have hashed names: the copy kept, else the network.
+// - A beacon (POST /beacon) sent offline is kept (at most CONFIG.queueMax) and sent when the
+//   connection is back; any other POST offline gets a note that it was not sent.
+"use strict";
+
+const CONFIG = {}; // replaced when served (helpcenter/offline.py)
+const PREFIX = "loginhelp-";
+const QUEUE = PREFIX + "queue";
+const COMPLETE = "/__complete__";
+const BATCH = 4;
+
+let refreshing = null;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(self.skipWaiting());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(self.clients.claim());
+  event.waitUntil(refresh());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data === "refresh") event.waitUntil(Promise.all([refresh(), flush()]));
+  else if (event.data === "flush") event.waitUntil(flush());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith(CONFIG.admin)) return;
+  if (request.method === "POST") {
+    event.respondWith(post(request));
+  } else if (request.method !== "GET" || url.pathname === "/sw.js") {
+    return;
+  } else if (url.pathname.startsWith(CONFIG.static)) {
+    event.respondWith(asset(request));
+  } else if (request.mode === "navigate" || request.headers.get("HX-Request") === "true") {
+    event.respondWith(page(request, url));
+  }
+});
+
+// --- The copy of the site -------------------------------------------------------------------
+
+async function current() {
+  const names = (await caches.keys()).filter((n) => n.startsWith(PREFIX + "v-"));
+  for (const name of names) {
+    const cache = await caches.open(name);
+    if (await cache.match(COMPLETE)) return cache;
+  }
+  return names.length ? caches.open(names[0]) : null;
+}
+
+function refresh() {
+  if (!refreshing) {
+    refreshing = fill().finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+async function fill() {
+  let manifest;
+  try {
+    const response = await fetch(CONFIG.manifest, { cache: "no-cache" });
+    if (!response.ok) return;
+    manifest = await response.json();
+  } catch (e) {
+    return; // offline: the copy kept stays
+  }
+  const name = PREFIX + "v-" + manifest.version;
+  const cache = await caches.open(name);
+  if (!(await cache.match(COMPLETE))) {
+    const wanted = [CONFIG.offline, ...manifest.assets, ...manifest.pages];
+    for (let i = 0; i < wanted.length; i += BATCH) {
+      const batch = wanted.slice(i, i + BATCH);
+      const done = await Promise.all(batch.map((url) => keep(cache, url)));
+      if (done.includes(false)) return; // the connection dropped: go on at the next check
+    }
+    await cache.put(COMPLETE, new Response(String(Date.now())));
+  }
+  for (const old of await caches.keys()) {
+    if (old.startsWith(PREFIX + "v-") && old !== name) await caches.delete(old);
+  }
+}
+
+async function keep(cache, url) {
+  if (await cache.match(url)) return true;
+  try {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (response.ok) await cache.put(url, response);
+    return true; // a page that is gone (404) is simply not kept
+  } catch (e) {
+    return false;
+  }
+}
+
+// The key a page is kept under: without the flow's per-visit id, and marked for htmx fragments
+// so that a whole page and a fragment never stand in for each other.
+function key(request, url) {
+  const clean = new URL(url.href);
+  clean.searchParams.delete("f");
+  if (request.headers.get("HX-Request") === "true") clean.searchParams.set("__fragment", "1");
+  return clean.href;
+}
+
+function timeout(ms) {
+  return new Promise((resolve, reject) => setTimeout(() => reject(new Error("timeout")), ms));
+}
+
+async function page(request, url) {
+  const cache = await current();
+  const id = key(request, url);
+  try {
+    const response = await Promise.race([fetch(request), timeout(CONFIG.timeout)]);
+    const keepable = !(response.headers.get("Cache-Control") || "").includes("no-store");
+    if (response.ok && cache && response.type === "basic" && keepable) {
+      cache.put(id, response.clone()).catch(() => {});
+    }
+    return response;
+  } catch (e) {
+    const kept = cache && ((await cache.match(id)) || (await cache.match(url.href)));
+    if (kept) return kept;
+    if (request.headers.get("HX-Request") === "true") return note(CONFIG.notes.offlineFragment);
+    const offline = cache && (await cache.match(CONFIG.offline));
+    return offline || note(CONFIG.notes.offlineFragment);
+  }
+}
+
+async function asset(request) {
+  const cache = await current();
+  const kept = cache && (await cache.match(request));
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok && cache) cache.put(request, response.clone()).catch(() => {});
+  return response;
+}
+
+function note(text) {
+  const body = '<div class="notice notice-offline" role="alert"><p>' + text + "</p></div>";
+  return new Response(body, {
+    status: 200,
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+// --- What visitors send ---------------------------------------------------------------------
+
+async function post(request) {
+  const url = new URL(request.url);
+  const copy = url.pathname === CONFIG.beacon ? await request.clone().text() : null;
+  try {
+    const response = await fetch(request);
+    flush();
+    return response;
+  } catch (e) {
+    if (copy !== null) {
+      await queue(copy);
+      return new Response(null, { status: 204 });
+    }
+    return note(CONFIG.notes.notSent);
+  }
+}
+
+async function queue(body) {
+  const cache = await caches.open(QUEUE);
+  const waiting = await cache.keys();
+  if (waiting.length >= CONFIG.queueMax) return; // a day offline: the oldest reports are enough
+  const id = CONFIG.beacon + "?queued=" + Date.now() + "-" + Math.random().toString(36).slice(2);
+  await cache.put(id, new Response(body, { headers: { "Content-Type": "text/plain" } }));
+}
+
+let flushing = null;
+
+function flush() {
+  if (!flushing) {
+    flushing = send().finally(() => {
+      flushing = null;
+    });
+  }
+  return flushing;
+}
+
+async function send() {
+  const cache = await caches.open(QUEUE);
+  for (const request of await cache.keys()) {
+    const body = await (await cache.match(request)).text();
+    let response;
+    try {
+      response = await fetch(CONFIG.beacon, {
+        method: "POST",
+        body: new URLSearchParams(body),
+        credentials: "same-origin",
+      });
+    } catch (e) {
+      return; // still offline
+    }
+    // Sent, or refused for good (a token that expired, a flow too old): either way it is done.
+    if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 429)) {
+      await cache.delete(request);
+    } else {
+      return;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+"""After one visit the site keeps working with the network off (static/js/sw.js)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from articles import version
+from articles.models import FAQ, Cause, Service
+
+from .tabs import Tab
+
+pytestmark = pytest.mark.browser
+
+OpenTab = Callable[..., Tab]
+
+KEPT = """async () => {
+  if (!navigator.serviceWorker.controller) return null;
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("loginhelp-v-")) continue;
+    if (await (await caches.open(name)).match("/__complete__")) return name;
+  }
+  return null;
+}"""
+
+
+def wait_until_kept(page: Page, other_than: str | None = None) -> str:
+    """The name of the worker's whole copy of the site, once it has one (at most 30 s)."""
+    for _ in range(300):
+        name = page.evaluate(KEPT)
+        if name and name != other_than:
+            return str(name)
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never kept a whole copy of the site")
+
+
+def test_after_one_visit_the_fixes_open_offline(site: str, open_tab: OpenTab) -> None:
+    tab = open_tab(375, offline_ready=True)
+    page = tab.page
+    page.goto(site + "/")
+    first = wait_until_kept(page)
+    cause = Cause.objects.published().exclude(slug="").order_by("-pk").first()
+    faq = FAQ.objects.published().order_by("-pk").first()
+    service = Service.objects.order_by("pk").first()
+    assert cause and faq and service
+
+    page.context.set_offline(True)
+    page.goto(site + cause.get_absolute_url())  # never visited
+    expect(page.locator("h1")).to_contain_text(cause.title)
+    expect(page.locator(".steps").first).to_be_visible()
+    page.goto(site + faq.get_absolute_url())
+    expect(page.locator("h1")).to_contain_text(faq.title)
+    page.goto(site + service.get_contact_url())
+    expect(page.locator("main")).to_contain_text(service.name)
+    page.goto(site + "/diagnose/")
+    expect(page.locator("#flow-step .options input").first).to_be_visible()
+
+    # Something never kept: the offline page says what still works.
+    page.goto(site + "/search/?q=%E3%81%BE%E3%81%A0%E8%A6%8B%E3%81%A6%E3%81%AA%E3%81%84")
+    expect(page.locator("h1")).to_have_text("オフラインです")
+    page.locator("main a", has_text="原因と対処法").first.click()
+    expect(page.locator("h1")).to_be_visible()
+
+    # A content change reaches the copy at the next visit online. (Made while the browser is
+    # offline: nothing reads the test database then, whose tables SQLite locks whole.)
+    Cause.objects.filter(pk=cause.pk).update(title=cause.title + "（改訂）")
+    version.bump()
+    page.context.set_offline(False)
+    page.goto(site + "/tips/")
+    wait_until_kept(page, other_than=first)
+    page.context.set_offline(True)
+    page.goto(site + cause.get_absolute_url())
+    expect(page.locator("h1")).to_contain_text("（改訂）")
+    assert not tab.csp_violations()
