@@ -62,10 +62,36 @@ def _groups() -> list[ServiceGroup]:
     return [ServiceGroup(s, s.published_causes) for s in Service.objects.prefetch_related(causes)]
 
 
+@dataclass
+class CauseEntry:
+    """A cause in the home page's one list, with the services it concerns. `every_service`
+    says it concerns them all, so the page says that once instead of naming each of them."""
+
+    cause: Cause
+    services: list[Service]
+    every_service: bool
+
+
+def _services() -> QuerySet[Service]:
+    return Service.objects.only("slug", "name", "short_name", "order")
+
+
+def _cause_entries(services: list[Service]) -> list[CauseEntry]:
+    """Every published cause once, the urgent ones first (as `Cause.urgent` promises staff)."""
+    every = {service.pk for service in services}
+    causes = (
+        _causes()
+        .order_by("-urgent", "order", "pk")
+        .prefetch_related(Prefetch("services", queryset=_services(), to_attr="listed"))
+    )
+    return [CauseEntry(c, c.listed, {s.pk for s in c.listed} == every) for c in causes]
+
+
 def home() -> dict[str, object]:
+    services = list(_services())
     return {
-        "groups": _groups(),
-        "urgent_causes": list(_causes().filter(urgent=True)),
+        "causes": _cause_entries(services),
+        "services": services,
         "faqs": list(_faqs().filter(featured=True)[:6]),
         "tips": list(_tips()[:6]),
     }

@@ -181,4 +181,67 @@
     enableCopyButtons(document);
     reportShown(document);
   });
+
+  // htmx on demand: pages that need it from the start load it themselves (the flow);
+  // elsewhere it comes when the header's search box is first used (then the text typed so far
+  // is searched) or when the vote form comes near the screen.
+  function loadHtmx(then) {
+    var src = document.body.dataset.htmxSrc;
+    if (window.htmx || !src) {
+      if (then) then();
+      return;
+    }
+    var script = document.querySelector('script[src="' + src + '"]');
+    if (!script) {
+      script = document.createElement("script");
+      script.src = src;
+      document.head.appendChild(script);
+    }
+    if (then) script.addEventListener("load", then);
+  }
+
+  function searchTyped() {
+    var box = document.getElementById("site-q");
+    if (box && box.value) box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target && event.target.id === "site-q" && !window.htmx) loadHtmx(searchTyped);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var slots = document.querySelectorAll("[data-hx-trigger~=revealed]");
+    if (!slots.length || window.htmx) return;
+    if (!window.IntersectionObserver) return loadHtmx();
+    var watcher = new IntersectionObserver(
+      function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        watcher.disconnect();
+        loadHtmx();
+      },
+      { rootMargin: "400px 0px" }
+    );
+    Array.prototype.forEach.call(slots, function (slot) {
+      watcher.observe(slot);
+    });
+  });
+
+  // Offline after one visit (static/js/sw.js, served at /sw.js): registered once the page has
+  // loaded, so that keeping the site's pages never slows the first visit. Each page load asks
+  // the worker to check the content version; coming back online sends what was kept.
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js").then(
+        function () {
+          var worker = navigator.serviceWorker.controller;
+          if (worker) worker.postMessage("refresh");
+        },
+        function () {}
+      );
+    });
+    window.addEventListener("online", function () {
+      var worker = navigator.serviceWorker.controller;
+      if (worker) worker.postMessage("refresh");
+    });
+  }
 })();

@@ -27,18 +27,27 @@ def text(soup: BeautifulSoup) -> str:
     return soup.get_text(" ", strip=True)
 
 
-def test_home_offers_the_guided_flow_causes_by_service_faqs_and_tips(
+def test_home_offers_the_guided_flow_one_list_of_causes_faqs_and_tips(
     client: Client, content: object
 ) -> None:
     soup = get(client, "/")
     assert "ログインできません" in soup.h1.get_text()
     assert soup.find("a", href="/diagnose/") is not None
-    for service in Service.objects.all():
-        heading = soup.find("h3", id=f"svc-{service.slug}")
-        assert heading is not None and service.name in heading.get_text()
-        links = {a["href"] for a in heading.find_parent("section").find_all("a")}
-        for cause in Cause.objects.published().filter(services=service):
-            assert cause.get_absolute_url() in links
+    # Every published cause once, the urgent ones first and marked, each with its services.
+    items = soup.select("ul.cause-list > li")
+    causes = list(Cause.objects.published().order_by("-urgent", "order", "pk"))
+    assert [li.a["href"] for li in items] == [c.get_absolute_url() for c in causes]
+    services = list(Service.objects.all())
+    for item, cause in zip(items, causes, strict=True):
+        tags = [t.get_text(strip=True) for t in item.select(".tag")]
+        mine = [s.short_name for s in services if s in cause.services.all()]
+        if len(mine) == len(services):  # one label saying so, not every name again
+            assert len(tags) == 1 and tags[0] not in {s.short_name for s in services}
+        else:
+            assert tags == mine, (cause.slug, tags)
+        assert bool(item.select(".badge-urgent")) == cause.urgent, cause.slug
+    for service in services:
+        assert soup.find("a", href=service.get_absolute_url(), string=service.name) is not None
     for faq in FAQ.objects.published().filter(featured=True):
         assert soup.find("summary", string=faq.question) is not None
     assert soup.find("a", href=PreventionTip.objects.published().first().get_absolute_url())
