@@ -19,6 +19,7 @@ help:
 	@echo "make bench - page, search and analytics benchmarks (see docs/PERFORMANCE.md)"
 	@echo "make serve-prod - nginx + gunicorn + PostgreSQL + Redis, production settings, http://127.0.0.1:$(PROD_PORT)"
 	@echo "make bench-load - the production stack under load (wrk); BENCH_ARGS=--quick for a short run"
+	@echo "make bench-lighthouse - Lighthouse scores (mobile) of home, a cause and a flow result on the production stack"
 
 $(UV):
 	$(PYTHON) -m pip install --quiet --user "uv>=0.9"
@@ -69,6 +70,16 @@ browser-deps:
 services:
 	@bin/ensure-services
 
+# Java runs the Nu HTML Checker (npm vnu-jar) in tests/browser/test_html_valid.py; it comes
+# from Debian, like Chromium.
+.PHONY: java-deps
+java-deps:
+	@if ! command -v java >/dev/null; then \
+		echo "Installing Java (OpenJDK) from Debian"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; \
+	fi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -78,10 +89,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test-sqlite: install messages node_modules/.installed browser-deps prod-deps services
+test-sqlite: install messages java-deps node_modules/.installed browser-deps prod-deps services
 	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install messages node_modules/.installed browser-deps prod-deps services
+test-postgres: install messages java-deps node_modules/.installed browser-deps prod-deps services
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m pytest $(PYTEST_ARGS)
 
 # Under CI=true the suite runs on SQLite and again on PostgreSQL; locally, on PostgreSQL too
@@ -117,6 +128,12 @@ bench-analytics: install messages services
 # PostgreSQL + Redis; `make bench-load BENCH_ARGS=--quick` for a short try.
 bench-load: install messages services bench-deps prod-deps
 	$(PY) bench/load.py $(BENCH_ARGS)
+
+# Lighthouse (npm, mobile) over home, a cause and a flow result on the production stack
+# (bin/serve-prod, SQLite), median of 3 runs; `make bench-lighthouse BENCH_ARGS="--runs 1"`.
+.PHONY: bench-lighthouse
+bench-lighthouse: install messages node_modules/.installed browser-deps prod-deps
+	$(PY) bench/lighthouse.py $(BENCH_ARGS)
 
 # wrk (the load generator of bench/pages.py) comes from Debian; without it the script falls back
 # to a slower Python client.
