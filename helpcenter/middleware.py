@@ -55,6 +55,32 @@ class MethodNotAllowedPage:
         return page
 
 
+class HtmxErrorPage:
+    """An error page answering an htmx request (a search typed, a flow step, a vote) is shown in
+    place of the page's main content, as the page it would have been without htmx: the response
+    tells htmx to take `#main`'s content from it (`HX-Reselect`) and put it into `#main`
+    (`HX-Retarget`), and base.html's htmx config swaps 4xx and 5xx answers. Without this an
+    error (a 429 after a burst, a 400, the 503 while the database is away) changed nothing on
+    screen."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true"
+            and response.get("Content-Type", "").startswith("text/html")
+            and not response.has_header("HX-Retarget")
+        ):
+            response["HX-Retarget"] = "#main"
+            response["HX-Reselect"] = "#main > *"
+            response["HX-Reswap"] = "innerHTML show:window:top"
+        return response
+
+
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 request_logger = logging.getLogger("helpcenter.requests")
 

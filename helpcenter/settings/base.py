@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "helpcenter.middleware.RequestLog",  # outermost: a request id and one JSON line per request
+    "helpcenter.middleware.HtmxErrorPage",  # every error page, shown in place for htmx
     "django.middleware.security.SecurityMiddleware",
     # The security headers come next, so every response has them: pages from the cache, static
     # files, and the 503 made when the database is unreachable.

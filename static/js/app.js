@@ -16,8 +16,27 @@
     }
   }
 
+  // The fetched token is remembered for the tab (it is valid as long as the CSRF cookie), so a
+  // page opened offline from the service worker's copy can still report: the worker keeps the
+  // report and sends it when the connection is back.
+  function storedToken() {
+    try {
+      return window.sessionStorage.getItem("csrf-token") || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function storeToken(token) {
+    try {
+      window.sessionStorage.setItem("csrf-token", token);
+    } catch (e) {
+      /* storage refused: the token is fetched again next time */
+    }
+  }
+
   function withToken(send) {
-    var token = pageToken();
+    var token = pageToken() || storedToken();
     if (token) return send(token);
     var url = document.body.dataset.tokenUrl;
     if (!url || !window.fetch || !window.Promise) return;
@@ -27,6 +46,7 @@
           return response.ok ? response.json() : {};
         })
         .then(function (data) {
+          if (data && data.token) storeToken(data.token);
           return (data && data.token) || "";
         })
         .catch(function () {
@@ -134,7 +154,16 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.elt;
     if (!target) return;
-    if (target.id === "main") settleSearch();
+    if (target.id === "main") {
+      settleSearch();
+      // An error page shown in place of the content (helpcenter.middleware.HtmxErrorPage).
+      var error = target.querySelector(".error-page h1");
+      if (error) {
+        document.title = error.textContent.trim();
+        error.setAttribute("tabindex", "-1");
+        error.focus();
+      }
+    }
     else if (target.id === "flow-step" || target.closest("#flow")) settleStep(target);
   });
 

@@ -171,6 +171,12 @@ async function post(request) {
       await queue(copy);
       return new Response(null, { status: 204 });
     }
+    if (request.mode === "navigate") {
+      // A form sent as a whole page (without htmx): the offline page, which says what works.
+      const cache = await current();
+      const offline = cache && (await cache.match(CONFIG.offline));
+      if (offline) return offline;
+    }
     return note(CONFIG.notes.notSent);
   }
 }

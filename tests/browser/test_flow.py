@@ -509,3 +509,22 @@ def test_unknown_orders_lead_with_takeover_warning(site: str, open_tab: OpenTab)
     expect(page.locator("#flow-step .options input:checked")).to_have_count(0)
     assert "a" not in params(page) and "service" not in params(page), page.url
     assert not tab.problems(), "\n".join(tab.problems())
+
+
+def test_an_error_answering_htmx_replaces_the_content(site: str, open_tab: OpenTab) -> None:
+    """A refusal or failure answering a step (here a 404, as a 429 or 503 would) is shown in
+    place of the page's content, with focus on its heading: before, nothing changed."""
+    tab = open_tab(375)
+    page = tab.page
+    page.goto(site + "/diagnose/")
+    expect(page.locator("#flow-step")).to_be_visible()
+    page.evaluate(
+        "htmx.ajax('GET', '/diagnose/?service=' + 'x'.repeat(300),"
+        " {target: '#flow-step', swap: 'outerHTML'})"
+    )
+    heading = page.locator("#main .error-page h1")
+    expect(heading).to_contain_text("400")
+    expect(heading).to_be_focused()
+    assert page.locator("header.site-header").count() == 1  # not a page inside the page
+    assert page.locator("#main").count() == 1
+    assert not tab.problems(allow_status_of=site + "/diagnose/?service=" + "x" * 300)

@@ -74,3 +74,42 @@ def test_after_one_visit_the_fixes_open_offline(site: str, open_tab: OpenTab) ->
     page.goto(site + cause.get_absolute_url())
     expect(page.locator("h1")).to_contain_text("（改訂）")
     assert not tab.csp_violations()
+
+
+def test_a_report_made_offline_is_sent_when_the_connection_returns(
+    site: str, open_tab: OpenTab
+) -> None:
+    from feedback.models import SearchLog
+
+    def searches() -> int:
+        row = SearchLog.objects.filter(query="停止").first()
+        return row.searches if row else 0
+
+    def wait_for_searches(page: Page, count: int) -> None:
+        for _ in range(100):
+            if searches() == count:
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"searches: {searches()}, expected {count}")
+
+    tab = open_tab(375, offline_ready=True)
+    page = tab.page
+    page.goto(site + "/")
+    wait_until_kept(page)
+    page.goto(site + "/search/?q=%E5%81%9C%E6%AD%A2")  # online: shown, reported, kept
+    wait_for_searches(page, 1)
+
+    page.context.set_offline(True)
+    page.reload()  # from the worker's copy: the report waits in the worker
+    expect(page.locator("#search-results .result-title").first).to_be_visible()
+    for _ in range(100):  # the worker keeps it
+        waiting = page.evaluate(
+            "async () => (await (await caches.open('loginhelp-queue')).keys()).length"
+        )
+        if waiting:
+            break
+        page.wait_for_timeout(100)
+    assert waiting == 1 and searches() == 1
+
+    page.context.set_offline(False)  # the page's script tells the worker, which sends it
+    wait_for_searches(page, 2)

@@ -118,3 +118,23 @@ def test_api_refusals_are_json(client: Client) -> None:
     crowded = client.get("/api/search?" + "&".join(f"x{i}=1" for i in range(1100)))
     assert crowded.status_code == 400 and crowded.json()["error"]["message"]
     assert client.post("/sitemap.xml").status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_error_answering_htmx_is_shown_in_place_of_the_content(
+    client: Client, content: object
+) -> None:
+    """htmx swaps the error page's main content into `#main` (base.html swaps 4xx and 5xx)."""
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "flow-step"}
+    response = client.get("/diagnose/", {"service": "x" * 300}, **htmx)
+    assert response.status_code == 400
+    assert response["HX-Retarget"] == "#main" and response["HX-Reselect"] == "#main > *"
+    main = BeautifulSoup(response.content, "html.parser").select_one("#main .error-page h1")
+    assert main is not None and "400" in main.get_text()
+    missing = client.get("/causes/no-such-cause/", **htmx)
+    assert missing.status_code == 404 and missing["HX-Retarget"] == "#main"
+    # Not for the API, not for a page without htmx, not for a history restore.
+    assert not client.get("/api/search", {"limit": "x"}, **htmx).has_header("HX-Retarget")
+    assert not client.get("/diagnose/", {"service": "x" * 300}).has_header("HX-Retarget")
+    restore = {**htmx, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+    assert not client.get("/causes/no-such-cause/", **restore).has_header("HX-Retarget")
