@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from feedback.redact import redact
@@ -74,6 +75,7 @@ class HtmxErrorPage:
             and request.headers.get("HX-History-Restore-Request") != "true"
             and response.get("Content-Type", "").startswith("text/html")
             and not response.has_header("HX-Retarget")
+            and not request.path.startswith("/" + settings.ADMIN_PATH)  # its own error handling
         ):
             response["HX-Retarget"] = "#main"
             response["HX-Reselect"] = "#main > *"
