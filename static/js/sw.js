@@ -21,8 +21,6 @@ const QUEUE = PREFIX + "queue";
 const COMPLETE = "/__complete__";
 const BATCH = 4;
 
-let refreshing = null;
-
 self.addEventListener("install", (event) => {
   event.waitUntil(self.skipWaiting());
 });
@@ -63,14 +61,21 @@ async function current() {
   return names.length ? caches.open(names[0]) : null;
 }
 
-function refresh() {
-  if (!refreshing) {
-    refreshing = fill().finally(() => {
-      refreshing = null;
-    });
-  }
-  return refreshing;
+// One run at a time: a call while one is under way gets that run.
+function single(run) {
+  let running = null;
+  return () => {
+    if (!running) {
+      running = run().finally(() => {
+        running = null;
+      });
+    }
+    return running;
+  };
 }
+
+const refresh = single(() => fill());
+const flush = single(() => send());
 
 async function fill() {
   let manifest;
@@ -187,17 +192,6 @@ async function queue(body) {
   if (waiting.length >= CONFIG.queueMax) return; // a day offline: the oldest reports are enough
   const id = CONFIG.beacon + "?queued=" + Date.now() + "-" + Math.random().toString(36).slice(2);
   await cache.put(id, new Response(body, { headers: { "Content-Type": "text/plain" } }));
-}
-
-let flushing = null;
-
-function flush() {
-  if (!flushing) {
-    flushing = send().finally(() => {
-      flushing = null;
-    });
-  }
-  return flushing;
 }
 
 async function send() {
