@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -16,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from helpcenter.errors import API_RATE, bad_request_page, json_error
 
-from . import api, flow, graph, learning
+from . import api, flow, graph, learning, pack
 from .forms import ApiDiagnoseForm, FlowQueryForm
 
 
@@ -54,3 +55,14 @@ def api_diagnose(request: HttpRequest) -> JsonResponse:
     except api.BadQuery as exc:
         return json_error(exc.field, exc.message)
     return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+@cache_control(no_cache=True)
+def flow_pack(request: HttpRequest) -> JsonResponse:
+    """`/diagnose/pack.json`: the flow for the service worker to work out offline (`pack`).
+    Not in the page cache: the learned order of fixes moves without the content version."""
+    current = graph.current()
+    return JsonResponse(
+        pack.pack(current, learning.orders(current)), json_dumps_params={"ensure_ascii": False}
+    )

@@ -41,6 +41,10 @@ def _config() -> dict[str, object]:
         "manifest": reverse("offline_manifest"),
         "offline": reverse("offline"),
         "beacon": reverse("feedback:beacon"),
+        "flow": reverse("diagnosis:diagnose"),
+        "flowAnswer": reverse("feedback:flow_answer"),
+        "pack": reverse("diagnosis:pack"),
+        "flowScript": staticfiles_storage.url("js/flow.js"),
         "timeout": NETWORK_TIMEOUT_MS,
         "queueMax": QUEUE_MAX,
         "notes": {
@@ -80,7 +84,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 def pages() -> list[str]:
     """Every public page's path: what the worker keeps for reading offline."""
-    found = [reverse("search:search"), reverse("diagnosis:diagnose")]
+    found = [reverse("search:search"), reverse("diagnosis:diagnose"), reverse("diagnosis:pack")]
     for sitemap in SITEMAPS.values():
         site = sitemap()
         found += [site.location(item) for item in site.items()]

@@ -10,12 +10,16 @@
 // - Pages: the network first (a bad connection gets CONFIG.timeout ms), then the copy kept,
 //   then the offline page. Pages seen online are kept too (the flow's steps without their
 //   per-visit id `f`, whole pages and htmx fragments apart).
+// - The guided flow: offline, every step is worked out here (flow.js, over the flow pack kept
+//   with the pages), so any answers lead to a result, not only those seen before.
 // - Static files have hashed names: the copy kept, else the network.
-// - A beacon (POST /beacon) sent offline is kept (at most CONFIG.queueMax) and sent when the
-//   connection is back; any other POST offline gets a note that it was not sent.
+// - A beacon (POST /beacon) or a flow answer ("it worked", "it did not") sent offline is kept
+//   (at most CONFIG.queueMax) and sent when the connection is back; the flow goes on at once.
+//   Any other POST offline gets a note that it was not sent.
 "use strict";
 
 const CONFIG = {}; // replaced when served (helpcenter/offline.py)
+importScripts(CONFIG.flowScript); // self.LoginHelpFlow
 const PREFIX = "loginhelp-";
 const QUEUE = PREFIX + "queue";
 const COMPLETE = "/__complete__";
@@ -75,7 +79,14 @@ function single(run) {
 }
 
 const refresh = single(() => fill());
-const flush = single(() => send());
+// `online` can come a moment before the connection works: a few more tries, then the next
+// page load or `online` event tries again.
+const flush = single(async () => {
+  for (const wait of [0, 1000, 3000, 8000]) {
+    if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (await send()) return;
+  }
+});
 
 async function fill() {
   let manifest;
@@ -137,12 +148,53 @@ async function page(request, url) {
     }
     return response;
   } catch (e) {
+    if (url.pathname === CONFIG.flow) {
+      const step = await offlineStep(cache, request, url.search, fragment(request));
+      if (step) return step;
+    }
     const kept = cache && ((await cache.match(id)) || (await cache.match(url.href)));
     if (kept) return kept;
     if (request.headers.get("HX-Request") === "true") return note(CONFIG.notes.offlineFragment);
     const offline = cache && (await cache.match(CONFIG.offline));
     return offline || note(CONFIG.notes.offlineFragment);
   }
+}
+
+function fragment(request) {
+  return (
+    request.headers.get("HX-Request") === "true" &&
+    request.headers.get("HX-History-Restore-Request") !== "true"
+  );
+}
+
+// A step of the guided flow, worked out from the pack: the step alone for htmx, else the kept
+// first step's page with this step in its place. Null when the copy lacks the pack.
+async function offlineStep(cache, request, search, alone, headers) {
+  const Flow = self.LoginHelpFlow;
+  const packed = cache && (await cache.match(CONFIG.pack));
+  const shell = cache && (await cache.match(CONFIG.flow));
+  if (!Flow || !packed || !shell) return null;
+  const pack = await packed.json();
+  const html = await shell.text();
+  // The kept first step holds a flow id and the visitor's CSRF token (for its forms).
+  const flowId = (html.match(/name="f" value="([^"]*)"/) || [])[1] || "";
+  const token =
+    request.headers.get("X-CSRFToken") || (html.match(/"X-CSRFToken": "([^"]*)"/) || [])[1] || "";
+  const screen = Flow.screen(pack, Flow.parse(search, flowId));
+  const step = Flow.render(pack, screen, token);
+  const answer = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+  Object.assign(answer, headers || {});
+  if (alone) return new Response(step, { headers: answer });
+  const start = html.indexOf('<section id="flow-step"');
+  const restart = html.indexOf('<p class="flow-restart">', start);
+  const end = html.indexOf("</section>", restart);
+  if (start < 0 || restart < 0 || end < 0) return null;
+  const title = Flow.title(pack, screen).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const page = (html.slice(0, start) + step + html.slice(end + "</section>".length)).replace(
+    /<title>[^<]*<\/title>/,
+    "<title>" + title + "</title>"
+  );
+  return new Response(page, { headers: answer });
 }
 
 async function asset(request) {
@@ -166,14 +218,18 @@ function note(text) {
 
 async function post(request) {
   const url = new URL(request.url);
-  const copy = url.pathname === CONFIG.beacon ? await request.clone().text() : null;
+  const kept = [CONFIG.beacon, CONFIG.flowAnswer].includes(url.pathname);
+  const copy = kept ? await request.clone().text() : null;
   try {
     const response = await fetch(request);
     flush();
     return response;
   } catch (e) {
-    if (copy !== null) {
-      await queue(copy);
+    if (url.pathname === CONFIG.flowAnswer) {
+      const answered = await offlineAnswer(request, copy);
+      if (answered) return answered;
+    } else if (copy !== null) {
+      await queue(url.pathname, copy);
       return new Response(null, { status: 204 });
     }
     if (request.mode === "navigate") {
@@ -186,11 +242,32 @@ async function post(request) {
   }
 }
 
-async function queue(body) {
+// "It worked", "it did not", "contact support" offline: kept to be sent later (with the CSRF
+// token htmx sent as a header), and the flow goes on to the next step, worked out here.
+async function offlineAnswer(request, body) {
+  const Flow = self.LoginHelpFlow;
+  const cache = await current();
+  if (!Flow || !cache || !(await cache.match(CONFIG.pack))) return null;
+  const form = new URLSearchParams(body);
+  const token = request.headers.get("X-CSRFToken");
+  if (token && !form.get("csrfmiddlewaretoken")) form.set("csrfmiddlewaretoken", token);
+  await queue(CONFIG.flowAnswer, form.toString());
+  const remedy = /^[0-9]{1,9}$/.test(form.get("remedy") || "") ? Number(form.get("remedy")) : null;
+  const next = Flow.after(Flow.parse(form.toString(), ""), form.get("action"), remedy);
+  const address = Flow.url(CONFIG.flow, next);
+  if (request.headers.get("HX-Request") !== "true") {
+    return Response.redirect(new URL(address, self.location.origin).href, 303);
+  }
+  return offlineStep(cache, request, address.slice(address.indexOf("?")), true, {
+    "HX-Push-Url": address,
+  });
+}
+
+async function queue(path, body) {
   const cache = await caches.open(QUEUE);
   const waiting = await cache.keys();
   if (waiting.length >= CONFIG.queueMax) return; // a day offline: the oldest reports are enough
-  const id = CONFIG.beacon + "?queued=" + Date.now() + "-" + Math.random().toString(36).slice(2);
+  const id = path + "?queued=" + Date.now() + "-" + Math.random().toString(36).slice(2);
   await cache.put(id, new Response(body, { headers: { "Content-Type": "text/plain" } }));
 }
 
@@ -200,19 +277,20 @@ async function send() {
     const body = await (await cache.match(request)).text();
     let response;
     try {
-      response = await fetch(CONFIG.beacon, {
+      response = await fetch(new URL(request.url).pathname, {
         method: "POST",
         body: new URLSearchParams(body),
         credentials: "same-origin",
       });
     } catch (e) {
-      return; // still offline
+      return false; // still offline
     }
     // Sent, or refused for good (a token that expired, a flow too old): either way it is done.
     if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 429)) {
       await cache.delete(request);
     } else {
-      return;
+      return false;
     }
   }
+  return true;
 }

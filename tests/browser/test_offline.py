@@ -113,3 +113,76 @@ def test_a_report_made_offline_is_sent_when_the_connection_returns(
 
     page.context.set_offline(False)  # the page's script tells the worker, which sends it
     wait_for_searches(page, 2)
+
+
+def test_the_flow_runs_offline_to_a_result_and_on(
+    site: str, open_tab: OpenTab, shoot: Callable[[Page, str], None]
+) -> None:
+    """Answers never given online still lead to the site's own result (worked out by the worker
+    from the flow pack); "it did not work" goes on to the next fix, and is sent once online."""
+    from urllib.parse import urlsplit
+
+    from django.test import RequestFactory
+
+    from diagnosis import flow, learning
+    from diagnosis import graph as flowgraph
+    from diagnosis.forms import FlowQueryForm
+    from diagnosis.models import Option
+    from feedback.models import FlowEvent
+
+    tab = open_tab(375, offline_ready=True)
+    page = tab.page
+    page.goto(site + "/")
+    wait_until_kept(page)
+
+    page.context.set_offline(True)
+    page.goto(site + "/diagnose/")
+    service = Option.objects.filter(question__kind="service").exclude(service=None).first()
+    symptoms = Option.objects.filter(question__slug="symptom").order_by("pk")[:2]
+    assert service and len(symptoms) == 2
+    page.locator("#flow-step .options").get_by_text(service.label, exact=True).click()
+    page.get_by_role("button", name="次へ").click()
+    expect(page.locator("#flow-heading")).not_to_have_text(service.question.text)
+    for _ in range(8):  # the symptoms, then the first answer of whatever comes next
+        if not page.locator("#flow-step .options").count():
+            break
+        boxes = page.locator("#flow-step .options input[type=checkbox]")
+        if boxes.count():
+            for symptom in symptoms:
+                page.locator("#flow-step .options").get_by_text(symptom.label, exact=True).click()
+        else:
+            page.locator("#flow-step .options label").first.click()
+        before = page.locator("#flow-heading").inner_text()
+        page.get_by_role("button", name="次へ").click()
+        expect(page.locator("#flow-heading")).not_to_have_text(before)
+    expect(page.locator("#flow-heading")).to_have_text("考えられる原因と対処法")
+
+    def expected() -> flow.Screen:
+        request = RequestFactory().get("/diagnose/?" + urlsplit(page.url).query)
+        form = FlowQueryForm(request.GET)
+        assert form.is_valid()
+        graph = flowgraph.current()
+        return flow.screen(graph, form.flow_query(), "/diagnose/", learning.orders(graph))
+
+    first = expected()
+    assert first.kind == "result" and first.progress and first.progress.current
+    assert set(urlsplit(page.url).query.split("&")) >= {f"a={s.slug}" for s in symptoms}
+    expect(page.locator(".current-remedy")).to_have_text(first.progress.current.title)
+
+    page.get_by_role("button", name="解決しない（次の方法へ）").click()
+    expect(page.locator("#current-title")).to_contain_text("2")
+    second = expected()
+    assert second.progress and second.progress.current
+    assert second.progress.tried == (first.progress.current,)
+    expect(page.locator(".current-remedy")).to_have_text(second.progress.current.title)
+    shoot(page, "offline-flow-result")
+    assert not FlowEvent.objects.filter(kind="tried").exists()
+
+    page.context.set_offline(False)  # the answer kept in the worker is sent
+    for _ in range(100):
+        if FlowEvent.objects.filter(kind="tried", key=str(first.progress.current.id)).exists():
+            break
+        page.wait_for_timeout(100)
+    else:
+        raise AssertionError("the answer made offline never reached the site")
+    assert not tab.csp_violations()

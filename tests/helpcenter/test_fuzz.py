@@ -93,6 +93,7 @@ ENDPOINTS: dict[str | None, Endpoint] = {
     "search:api_search": Endpoint(("q", "limit")),
     "diagnosis:diagnose": Endpoint(FLOW_FIELDS),
     "diagnosis:api_diagnose": Endpoint(("service", "answers")),
+    "diagnosis:pack": Endpoint(alike=True),
     "feedback:flow_answer": Endpoint((*FLOW_FIELDS, "action", "remedy"), posts=True),
     "feedback:beacon": Endpoint((*FLOW_FIELDS, "event", "query"), posts=True),
     "feedback:beacon_token": Endpoint(alike=True),
