@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 HEIGHT = 800
+NARROW = 320  # px: the narrowest phone, and 1280 px at 400 % zoom (WCAG 1.4.10)
 
 # Records every Content-Security-Policy violation the page reports. Init scripts are injected by
 # the browser's DevTools protocol, so the CSP under test does not block this listener itself.
@@ -183,16 +184,30 @@ def axe_page(browser: Browser) -> Iterator[Page]:
 
 @pytest.fixture(scope="session")
 def assert_accessible(axe_source: str) -> Callable[[Page, str], None]:
-    """`assert_accessible(page, label)`: axe-core finds no WCAG 2.2 AA or best-practice problem.
+    """`assert_accessible(page, label)`: axe-core finds no WCAG 2.2 AA or best-practice problem,
+    as the page is and again at 320 px wide in light and in dark mode.
 
     The page's context must bypass the CSP (see `axe_page`).
     """
 
-    def _check(page: Page, label: str) -> None:
+    def _run(page: Page, label: str) -> None:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.add_script_tag(content=axe_source)
         violations = list(page.evaluate(AXE_RUN, AXE_TAGS))
         assert not violations, f"axe-core violations on {label}:\n{_format(violations)}"
+
+    def _check(page: Page, label: str) -> None:
+        _run(page, label)
+        # Then at the narrowest phone (320 px, also what 400 % zoom of 1280 px gives), in light
+        # and in dark; the page is left as it was.
+        size = page.viewport_size or {"width": 375, "height": HEIGHT}
+        dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        page.set_viewport_size({"width": NARROW, "height": size["height"]})
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            _run(page, f"{label} at {NARROW}px ({scheme})")
+        page.emulate_media(color_scheme="dark" if dark else "null")
+        page.set_viewport_size(size)
 
     return _check
 

@@ -51,6 +51,7 @@ PAGES = [
     PageKind("diagnose", "/diagnose/", breadcrumbs=False),
     PageKind("search", "/search/?q=パスワード", breadcrumbs=False),
     PageKind("not-found", "/no-such-page/", 404, breadcrumbs=False, heading="見つかりません"),
+    PageKind("offline", "/offline/", breadcrumbs=False, heading="オフラインです"),
 ]
 
 # Everything wider than the viewport, for the assertion message.
@@ -125,7 +126,7 @@ def test_page(
     # axe-core also reads what is inside the <details>, so every accordion is opened first.
     axe_page.goto(url)
     axe_page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
-    for width in (PHONE, DESKTOP):
+    for width in (DESKTOP, PHONE):  # each also at 320 px, light and dark
         axe_page.set_viewport_size({"width": width, "height": 800})
         assert_accessible(axe_page, f"{kind.path} at {width}px")
 
