@@ -4,11 +4,13 @@ Showing a step never writes; the answer POSTs are `feedback.views.flow_answer`."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -63,6 +65,13 @@ def flow_pack(request: HttpRequest) -> JsonResponse:
     """`/diagnose/pack.json`: the flow for the service worker to work out offline (`pack`).
     Not in the page cache: the learned order of fixes moves without the content version."""
     current = graph.current()
-    return JsonResponse(
-        pack.pack(current, learning.orders(current)), json_dumps_params={"ensure_ascii": False}
-    )
+    learned = learning.orders(current)
+    language = get_language()
+    memo = _pack_memo  # (graph, learned order, language, body): built once for each
+    if not (memo and memo[0] is current and memo[1] is learned and memo[2] == language):
+        body = json.dumps(pack.pack(current, learned), ensure_ascii=False).encode()
+        memo[:] = [current, learned, language, body]
+    return HttpResponse(memo[3], content_type="application/json")
+
+
+_pack_memo: list[Any] = []
