@@ -16,6 +16,7 @@
   sit on is still held to 2.5.8's 24 px.
 - Printed, a cause is a checklist: no menu, search, footer or vote, a box before each step,
   the address after each link to another site, black on white.
+- What htmx swaps in (the vote form, a flow step, search results) moves nothing around it.
 
 Text the catalogue may not translate yet (the short menu labels) is never matched here.
 """
@@ -465,3 +466,58 @@ def test_print_is_a_checklist(site: str, open_tab: OpenTab, scheme: str) -> None
     assert_checklist(page, ".remedy-status > li", RESULT)
     # Closed steps print with their text.
     assert all(page.locator(".checklist-steps .prose").nth(i).is_visible() for i in range(2))
+
+
+# -- layout shift ----------------------------------------------------------------------------
+
+# Every layout shift since the page started (buffered), with whether input just came before it.
+SHIFTS_JS = """() => new Promise((resolve) => {
+  const found = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) found.push({value: e.value, input: e.hadRecentInput,
+      sources: (e.sources || []).map((s) => s.node ? (s.node.id || s.node.className || s.node.nodeName) : "")});
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(found), 300);
+})"""
+
+
+def unexpected_shift(page: Page) -> tuple[float, list[Any]]:
+    """The layout shift no input explains (what CLS counts), and every shift seen."""
+    shifts: list[Any] = page.evaluate(SHIFTS_JS)
+    return sum(s["value"] for s in shifts if not s["input"]), shifts
+
+
+def test_nothing_moves_when_htmx_swaps(site: str, open_tab: OpenTab) -> None:
+    """What htmx brings in without being asked (the vote form as it scrolls into view) moves
+    nothing on screen; a flow step and search results swapped after a click or typing may
+    change the page, but the content around them does not jump (WCAG 2.2's "no layout shift"
+    in the issue: CLS, which ignores shifts right after input, stays at 0)."""
+    page = open_tab(PHONE).page
+    # A cause page read to the end: the vote slot turns into the vote form.
+    page.goto(site + "/causes/wrong-email-or-password/")
+    page.locator("#article-feedback").scroll_into_view_if_needed()
+    page.wait_for_selector("#article-feedback form", timeout=10_000)
+    page.wait_for_timeout(200)
+    total, shifts = unexpected_shift(page)
+    assert total < 0.01, f"the vote form moved the page: {shifts}"
+
+    # The flow: three answers, each step swapped in.
+    page.goto(site + "/diagnose/")
+    for _ in range(3):
+        page.locator("#flow-step .options label").first.click()
+        before = page.locator("#flow-heading").inner_text()
+        page.get_by_role("button", name="次へ").click()
+        page.wait_for_function(
+            "(b) => document.querySelector('#flow-heading').innerText !== b", arg=before
+        )
+    total, shifts = unexpected_shift(page)
+    assert total < 0.01, f"a flow step moved the page: {shifts}"
+
+    # Search as you type in the header.
+    page.goto(site + "/")
+    page.locator("#site-q").click()
+    page.keyboard.type("パスワード", delay=50)
+    page.wait_for_selector("#search-results .result-title, .site-search-results a", timeout=10_000)
+    page.wait_for_timeout(300)
+    total, shifts = unexpected_shift(page)
+    assert total < 0.01, f"search results moved the page: {shifts}"
