@@ -22,7 +22,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /api/",
-        "Disallow: /diagnose/",
+        # The flow's first step is a page to find; its steps are one visitor's answers.
+        "Disallow: /diagnose/?",
+        "Disallow: /diagnose/pack.json",
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

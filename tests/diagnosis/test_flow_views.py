@@ -343,3 +343,18 @@ def test_a_question_staff_add_is_asked_and_weighs_its_cause(
     _url, soup = submit(client, question_form(soup), [yes.slug])
     assert soup.select_one(".current-cause a")["href"] == cause.get_absolute_url()
     assert yes.label in soup.select("ol.ranking > li")[0].select_one(".reasons").get_text()
+
+
+def test_search_engines_may_find_the_flow_but_never_a_visitors_answers(
+    client: Client, content: object
+) -> None:
+    robots = client.get("/robots.txt").content.decode().splitlines()
+    assert "Disallow: /diagnose/?" in robots and "Disallow: /diagnose/" not in robots
+
+    def noindex(url: str) -> bool:
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        return page.find("meta", attrs={"name": "robots", "content": "noindex"}) is not None
+
+    assert not noindex("/diagnose/")
+    assert noindex("/diagnose/?service=shopping")
+    assert noindex("/diagnose/?service=shopping&a=unknown-activity")
