@@ -52,6 +52,10 @@ def _config() -> dict[str, object]:
                 "You are offline, and this was not saved on this device. The fixes you have "
                 "opened before still work: see the offline page."
             ),
+            "offlineFlow": _(
+                "You are offline: these steps are worked out on this device. What you answer "
+                "is sent once you are connected again."
+            ),
             "notSent": _(
                 "You are offline: this was not sent. Send it again when you are connected."
             ),

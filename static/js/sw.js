@@ -181,7 +181,11 @@ async function offlineStep(cache, request, search, alone, headers) {
   const token =
     request.headers.get("X-CSRFToken") || (html.match(/"X-CSRFToken": "([^"]*)"/) || [])[1] || "";
   const screen = Flow.screen(pack, Flow.parse(search, flowId));
-  const step = Flow.render(pack, screen, token);
+  const notice =
+    '<div class="notice notice-offline" role="note"><p>' + CONFIG.notes.offlineFlow + "</p></div>";
+  const rendered = Flow.render(pack, screen, token);
+  const opening = rendered.indexOf(">") + 1; // after <section id="flow-step" …>
+  const step = rendered.slice(0, opening) + notice + rendered.slice(opening);
   const answer = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
   Object.assign(answer, headers || {});
   if (alone) return new Response(step, { headers: answer });

@@ -466,6 +466,15 @@ def test_print_is_a_checklist(site: str, open_tab: OpenTab, scheme: str) -> None
     assert_checklist(page, ".remedy-status > li", RESULT)
     # Closed steps print with their text.
     assert all(page.locator(".checklist-steps .prose").nth(i).is_visible() for i in range(2))
+    # Badges ("trying now", "top priority") print as black words in a box, not as filled pills
+    # whose text vanishes on paper.
+    badges = page.evaluate(
+        """() => [...document.querySelectorAll("main .badge")].map((b) => [
+            getComputedStyle(b).color, getComputedStyle(b).backgroundColor])"""
+    )
+    assert badges, "the result shows badges"
+    for colour, fill in badges:
+        assert colour == "rgb(0, 0, 0)" and fill == "rgba(0, 0, 0, 0)", (colour, fill)
 
 
 # -- layout shift ----------------------------------------------------------------------------

@@ -60,7 +60,7 @@ def test_after_one_visit_the_fixes_open_offline(site: str, open_tab: OpenTab) ->
     # Something never kept: the offline page says what still works.
     page.goto(site + "/search/?q=%E3%81%BE%E3%81%A0%E8%A6%8B%E3%81%A6%E3%81%AA%E3%81%84")
     expect(page.locator("h1")).to_have_text("オフラインです")
-    page.locator("main a", has_text="原因と対処法").first.click()
+    page.locator("main a", has_text="すべての原因と対処法").click()
     expect(page.locator("h1")).to_be_visible()
 
     # A content change reaches the copy at the next visit online. (Made while the browser is
@@ -156,6 +156,7 @@ def test_the_flow_runs_offline_to_a_result_and_on(
         page.get_by_role("button", name="次へ").click()
         expect(page.locator("#flow-heading")).not_to_have_text(before)
     expect(page.locator("#flow-heading")).to_have_text("考えられる原因と対処法")
+    expect(page.locator("#flow-step .notice-offline")).to_contain_text("この端末")
 
     def expected() -> flow.Screen:
         request = RequestFactory().get("/diagnose/?" + urlsplit(page.url).query)
