@@ -61,7 +61,7 @@ def api_diagnose(request: HttpRequest) -> JsonResponse:
 
 @require_safe
 @cache_control(no_cache=True)
-def flow_pack(request: HttpRequest) -> JsonResponse:
+def flow_pack(request: HttpRequest) -> HttpResponse:
     """`/diagnose/pack.json`: the flow for the service worker to work out offline (`pack`).
     Not in the page cache: the learned order of fixes moves without the content version."""
     current = graph.current()

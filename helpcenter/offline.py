@@ -28,6 +28,7 @@ from articles import caching, version
 from articles.sitemaps import SITEMAPS
 
 from . import pagecache
+from .staticfiles import minify
 
 ASSETS = ("css/site.css", "js/app.js", "vendor/htmx-2.0.11.min.js")
 QUEUE_MAX = 50  # beacons kept while offline
@@ -65,9 +66,10 @@ def _config() -> dict[str, object]:
 
 @functools.cache
 def _source() -> str:
+    """The worker's code, minified as the static files are (`helpcenter.staticfiles`)."""
     path = finders.find("js/sw.js")
     with open(path, encoding="utf-8") as file:  # type: ignore[arg-type]
-        return file.read()
+        return minify("js/sw.js", file.read())
 
 
 @require_safe
@@ -75,7 +77,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
     """`/sw.js`: the worker with this site's settings and notes filled in. Browsers check it for
     changes at least once a day; `no-cache` makes them check at every visit (a 304)."""
     config = json.dumps(_config(), ensure_ascii=False)
-    body = _source().replace("const CONFIG = {};", f"const CONFIG = {config};", 1)
+    body = _source().replace("const CONFIG={};", f"const CONFIG={config};", 1)
     etag = '"' + hashlib.blake2b(body.encode(), digest_size=12).hexdigest() + '"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)

@@ -4,7 +4,8 @@ docs/PERFORMANCE.md): the document plus its CSS and JS under 30 KB compressed, a
 
 The live server of the tests compresses nothing (Django does not, and WhiteNoise serves the
 source files there), so every counted response body is gzip-compressed here, at level 6, as the
-proxy in front would send it; the raw sizes are printed beside. Each page gets a fresh browser
+proxy in front would send it, the site's own CSS and JS minified first as `collectstatic` does
+(`helpcenter.staticfiles.minify`); the raw sizes are printed beside. Each page gets a fresh browser
 context (an empty cache) with service workers blocked: after a first visit the site's worker
 keeps a copy of the whole site in the background (static/js/sw.js), which is the offline
 feature's cost, not this page's, and which would otherwise slow every measurement down.
@@ -17,7 +18,10 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, Response
+
+from helpcenter.staticfiles import minify
 
 from .test_html_valid import FLOW_STEP, fetch, page_kinds
 
@@ -72,6 +76,9 @@ def weigh(browser: Browser, site: str, name: str, path: str) -> Weight:
             if 300 <= response.status < 400:
                 continue  # a redirect's body is nothing to speak of
             body = response.body()
+            if short.startswith(settings.STATIC_URL):  # minified in production
+                name = short.removeprefix(settings.STATIC_URL)
+                body = minify(name, body.decode()).encode()
             weight.gzip[COUNTED[kind]] += gzipped(body)
             weight.raw += len(body)
             weight.files.append(f"{COUNTED[kind]} {short} {gzipped(body):,} B")

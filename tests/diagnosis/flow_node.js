@@ -1,8 +1,9 @@
-// Runs static/js/flow.js in Node for tests/diagnosis/test_pack.py: reads {pack, token, cases}
-// (each case a query string) on stdin, prints each case's step as flow.js renders it.
+// Runs flow.js (the path given, else static/js/flow.js) in Node for tests/diagnosis/test_pack.py:
+// reads {pack, token, cases} (each case a query string) on stdin, prints each case's step as
+// flow.js renders it.
 "use strict";
 const path = require("path");
-const flow = require(path.join(__dirname, "..", "..", "static", "js", "flow.js"));
+const flow = require(process.argv[2] || path.join(__dirname, "..", "..", "static", "js", "flow.js"));
 
 let input = "";
 process.stdin.setEncoding("utf8");

@@ -24,10 +24,15 @@ def test_the_worker_is_served_at_the_root_with_the_sites_settings(client: Client
     assert response["Content-Type"].startswith("text/javascript")
     assert "no-cache" in response["Cache-Control"]
     body = response.content.decode()
-    config = json.loads(re.search(r"const CONFIG = (\{.*?\});", body).group(1))
+    config = json.loads(re.search(r"const CONFIG=(\{.*?\});", body).group(1))
     assert config["manifest"] == "/offline/manifest.json" and config["offline"] == "/offline/"
     assert config["beacon"] == "/beacon" and config["admin"].startswith("/")
     assert "オフライン" in config["notes"]["notSent"]
+    assert (
+        config["flowScript"].startswith("/static/js/flow")
+        and config["pack"] == "/diagnose/pack.json"
+    )
+    assert "// " not in body  # minified, as the static files are
     assert client.get("/sw.js", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
