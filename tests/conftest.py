@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
 from django.core.cache import caches
@@ -34,6 +35,15 @@ def _fresh_caches() -> Iterator[None]:
         cache.clear()
     version.reset()
     pagecache.forget_local()
+
+
+@pytest.fixture
+def one_window() -> Iterator[None]:
+    """django-ratelimit counts per minute-long window: a burst that straddled the end of one
+    would start again from zero (the clock stands still for django-ratelimit alone)."""
+    with mock.patch("django_ratelimit.core.time") as clock:
+        clock.time.return_value = 1_800_000_000.0
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -181,6 +181,7 @@ def test_a_flow_holds_at_most_a_fixed_number_of_events(content: object) -> None:
     assert FlowEvent.objects.filter(flow_id=token).count() == outcomes.MAX_EVENTS
 
 
+@pytest.mark.usefixtures("one_window")
 def test_a_burst_of_posts_meets_a_japanese_429(client: Client, content: object) -> None:
     pairs, _ = result_state(client)
     statuses = [post_answer(client, pairs, "unresolved").status_code for _ in range(70)]
@@ -191,6 +192,7 @@ def test_a_burst_of_posts_meets_a_japanese_429(client: Client, content: object) 
     assert "少し時間をおいてください" in soup.h1.get_text()
 
 
+@pytest.mark.usefixtures("one_window")
 def test_a_burst_of_api_calls_meets_a_json_429(client: Client, content: object) -> None:
     """A scraper asking one query after another; an answer already in the page cache costs
     nothing and is not counted."""

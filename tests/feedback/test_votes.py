@@ -281,6 +281,7 @@ def test_votes_need_the_csrf_token(content: object) -> None:
     assert Vote.objects.get().comment == ""
 
 
+@pytest.mark.usefixtures("one_window")
 def test_a_burst_of_votes_meets_a_japanese_429(content: object) -> None:
     causes = list(Cause.objects.published()[:11])
     assert len(causes) == 11

@@ -216,15 +216,6 @@ def api(content: None) -> Iterator[Client]:
     yield Client(raise_request_exception=False)
 
 
-@pytest.fixture
-def one_window() -> Iterator[None]:
-    """django-ratelimit counts per minute-long window: a burst that straddled the end of one
-    would start again from zero."""
-    with mock.patch("django_ratelimit.core.time") as clock:
-        clock.time.return_value = 1_800_000_000.0
-        yield
-
-
 def _refused(response: Any, field: str, error_schema: str) -> None:
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/json"
