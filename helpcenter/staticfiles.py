@@ -10,6 +10,7 @@ use to weigh a page as production sends it (tests/browser/test_weight.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import rcssmin
@@ -20,17 +21,19 @@ from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 OWN = ("css/", "js/")
+MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+
+
+def _minifier(name: str) -> Callable[[str], str] | None:
+    if not name.startswith(OWN):
+        return None
+    return next((m for suffix, m in MINIFIERS.items() if name.endswith(suffix)), None)
 
 
 def minify(name: str, text: str) -> str:
     """`text` of the static file `name` as production serves it."""
-    if not name.startswith(OWN):
-        return text
-    if name.endswith(".css"):
-        return str(rcssmin.cssmin(text))
-    if name.endswith(".js"):
-        return str(rjsmin.jsmin(text))
-    return text
+    minifier = _minifier(name)
+    return str(minifier(text)) if minifier else text
 
 
 class Storage(CompressedManifestStaticFilesStorage):
@@ -40,7 +43,7 @@ class Storage(CompressedManifestStaticFilesStorage):
         super().__init__(*args, **kwargs)
 
     def _save(self, name: str, content: Any) -> str:
-        if name.startswith(OWN) and name.endswith((".css", ".js")):
+        if _minifier(name):
             content.seek(0)
             text = content.read()
             text = text.decode() if isinstance(text, bytes) else text
